@@ -1,0 +1,184 @@
+"""Tokenisation, vocabulary, numericalisation and batching (what torchtext used to do).
+
+Why: torchtext is dead, and every RNN lab needs the same four pieces:
+
+* ``tokenize`` -- lower-cases and splits words, numbers, contractions and punctuation;
+* ``Vocab`` -- token <-> id with ``<pad>`` = 0 and ``<unk>`` = 1, ``min_freq``/``max_size``,
+  deterministic order (count, then alphabet), save/load as JSON;
+* ``collate_batch`` -- pads a batch and returns the true lengths for
+  ``pack_padded_sequence``; an empty text becomes one ``<pad>`` of length 1, so packing
+  never sees a zero length;
+* ``BucketBatchSampler`` -- batches of similar lengths (less padding), shuffled per epoch.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+PAD, UNK = "<pad>", "<unk>"
+PAD_ID, UNK_ID = 0, 1
+
+# numbers with a decimal point or thousands separator ("3.5", "1,000"), words with inner
+# apostrophes or hyphens ("don't", "well-made"), or any other single non-space character
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]|_", re.UNICODE)
+
+
+def tokenize(text: str, lower: bool = True) -> list[str]:
+    """Split ``text`` into word and punctuation tokens.
+
+    >>> tokenize("Don't stop -- it's 3.5 stars!")
+    ["don't", 'stop', '-', '-', "it's", '3.5', 'stars', '!']
+    """
+    if lower:
+        text = text.lower()
+    return _TOKEN.findall(text)
+
+
+class Vocab:
+    """A token <-> id mapping built from token counts.
+
+    Ids 0 and 1 are ``<pad>`` and ``<unk>``; then tokens by decreasing count, ties broken
+    alphabetically, so the same corpus always gives the same ids.
+    """
+
+    def __init__(self, tokens: Sequence[str], counts: dict[str, int] | None = None):
+        if list(tokens[:2]) != [PAD, UNK]:
+            raise ValueError(f"a Vocab must start with {PAD!r}, {UNK!r}; got {list(tokens[:2])}")
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("a Vocab cannot hold a token twice")
+        self.itos = list(tokens)
+        self.stoi = {t: i for i, t in enumerate(self.itos)}
+        self.counts = dict(counts or {})
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Sequence[str]], min_freq: int = 1,
+              max_size: int | None = None) -> "Vocab":
+        """Count tokens; keep those seen ``min_freq`` times, at most ``max_size`` (plus specials)."""
+        counter = Counter()
+        for tokens in token_lists:
+            counter.update(tokens)
+        kept = sorted((t for t, c in counter.items() if c >= min_freq and t not in (PAD, UNK)),
+                      key=lambda t: (-counter[t], t))
+        if max_size is not None:
+            kept = kept[:max_size]
+        return cls([PAD, UNK, *kept], {t: counter[t] for t in kept})
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self.stoi
+
+    def __getitem__(self, token: str) -> int:
+        return self.stoi.get(token, UNK_ID)
+
+    def encode(self, tokens: Sequence[str]) -> list[int]:
+        return [self.stoi.get(t, UNK_ID) for t in tokens]
+
+    def decode(self, ids: Iterable[int]) -> list[str]:
+        return [self.itos[int(i)] for i in ids]
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps({"itos": self.itos, "counts": self.counts}))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Vocab":
+        data = json.loads(Path(path).read_text())
+        return cls(data["itos"], data.get("counts"))
+
+    def __repr__(self) -> str:
+        return f"Vocab({len(self)} tokens: {self.itos[2:7]}...)"
+
+
+def numericalize(texts: Iterable[str], vocab: Vocab, max_len: int | None = None,
+                 tokenizer=tokenize) -> list[torch.Tensor]:
+    """Tokenise and encode each text as a LongTensor, keeping the first ``max_len`` tokens."""
+    out = []
+    for text in texts:
+        ids = vocab.encode(tokenizer(text))
+        if max_len is not None:
+            ids = ids[:max_len]
+        out.append(torch.tensor(ids, dtype=torch.long))
+    return out
+
+
+class EncodedDataset(torch.utils.data.Dataset):
+    """Pairs of (token-id tensor, label) for a DataLoader with ``collate_batch``."""
+
+    def __init__(self, sequences: Sequence[torch.Tensor], labels: Sequence[int]):
+        if len(sequences) != len(labels):
+            raise ValueError(f"{len(sequences)} sequences but {len(labels)} labels")
+        self.sequences = list(sequences)
+        self.labels = torch.as_tensor(list(labels), dtype=torch.long)
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+    def __getitem__(self, i):
+        return self.sequences[i], self.labels[i]
+
+    def lengths(self) -> list[int]:
+        return [len(s) for s in self.sequences]
+
+
+def collate_batch(batch: Sequence[tuple[torch.Tensor, torch.Tensor]]):
+    """Pad a batch of (ids, label) -> ``(tokens [B, T], lengths [B], labels [B])``.
+
+    ``lengths`` is a CPU int64 tensor, as ``pack_padded_sequence`` wants. An empty sequence
+    is given one ``<pad>`` token and length 1.
+    """
+    seqs, labels = zip(*batch)
+    seqs = [s if len(s) else torch.tensor([PAD_ID], dtype=torch.long) for s in seqs]
+    lengths = torch.tensor([len(s) for s in seqs], dtype=torch.long)
+    tokens = pad_sequence(seqs, batch_first=True, padding_value=PAD_ID)
+    return tokens, lengths, torch.stack([torch.as_tensor(y) for y in labels])
+
+
+class BucketBatchSampler(torch.utils.data.Sampler):
+    """Yield batches of indices whose sequences have similar lengths.
+
+    Indices are shuffled, cut into pools of ``batch_size * pool_batches``, each pool is
+    sorted by length and cut into batches, and the batches are shuffled. Deterministic for
+    a given ``seed`` and epoch (call ``set_epoch`` each epoch for a new order).
+    """
+
+    def __init__(self, lengths: Sequence[int], batch_size: int, shuffle: bool = True,
+                 pool_batches: int = 50, seed: int = 0, drop_last: bool = False):
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        self.lengths = list(lengths)
+        self.batch_size, self.shuffle, self.pool_batches = batch_size, shuffle, pool_batches
+        self.seed, self.epoch, self.drop_last = seed, 0, drop_last
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def __iter__(self) -> Iterator[list[int]]:
+        g = torch.Generator().manual_seed(self.seed + self.epoch)
+        n = len(self.lengths)
+        order = torch.randperm(n, generator=g).tolist() if self.shuffle else list(range(n))
+        pool = self.batch_size * self.pool_batches
+        batches = []
+        for start in range(0, n, pool):
+            chunk = sorted(order[start:start + pool], key=lambda i: self.lengths[i])
+            batches += [chunk[i:i + self.batch_size] for i in range(0, len(chunk), self.batch_size)]
+        if self.drop_last:
+            batches = [b for b in batches if len(b) == self.batch_size]
+        if self.shuffle:
+            batches = [batches[i] for i in torch.randperm(len(batches), generator=g).tolist()]
+            self.epoch += 1  # a fresh order next time, even without set_epoch
+        return iter(batches)
+
+    def __len__(self) -> int:
+        # batches are cut pool by pool, so a short last batch can occur in every pool
+        n, pool = len(self.lengths), self.batch_size * self.pool_batches
+        sizes = [min(pool, n - s) for s in range(0, n, pool)]
+        if self.drop_last:
+            return sum(k // self.batch_size for k in sizes)
+        return sum(-(-k // self.batch_size) for k in sizes)
