@@ -281,8 +281,19 @@ def _staged_sums(root: Path) -> dict[str, str]:
     return table
 
 
+_HASHED: dict[tuple, str] = {}  # (path, size, mtime_ns) -> sha256, so a session hashes a file once
+
+
+def _sha256_memo(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASHED:
+        _HASHED[key] = sha256_file(path)
+    return _HASHED[key]
+
+
 def _verified(path: Path, source: Source, where: str) -> Path:
-    actual = sha256_file(path)
+    actual = _sha256_memo(path)
     if actual != source.sha256:
         raise ChecksumError(
             f"{path} ({where}) has sha256 {actual}, but {source.path} should be {source.sha256}. "

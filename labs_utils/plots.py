@@ -109,6 +109,9 @@ def plot_lengths(lengths, title: str = "tokens per text", bins: int = 50, ax=Non
     lengths = np.asarray(lengths)
     fig, ax = _axes(ax, (4.5, 3))
     top = np.quantile(lengths, clip_quantile) if len(lengths) else 1
+    low = lengths.min() if len(lengths) else 0
+    if top - low < bins:  # few distinct lengths: one bar per integer, no empty gaps
+        bins = np.arange(low, top + 2) - 0.5
     ax.hist(np.minimum(lengths, top), bins=bins, color="tab:blue")
     ax.axvline(np.median(lengths), color="black", ls="--", lw=1, label=f"median {np.median(lengths):.0f}")
     ax.set_xlabel(f"length (clipped at the {clip_quantile:.0%} quantile, {top:.0f})")

@@ -1,0 +1,38 @@
+# The two commands of the README: `make test` and `make run`. Each builds .venv first if needed.
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+PROFILE ?= quick
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]*.ipynb))
+
+.PHONY: venv test unit notebooks run lab clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## make test: unit tests, then every notebook under nbval (quick profile)
+test: $(STAMP)
+	LABS_PROFILE=quick MPLBACKEND=Agg $(PY) -m pytest tests $(NOTEBOOKS) --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=900 -p no:cacheprovider --durations=10 -q
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -q
+
+## make run [PROFILE=quick|full]: execute every notebook headless into executed/<profile>/
+run: $(STAMP)
+	LABS_PROFILE=$(PROFILE) $(PY) tools/run_notebooks.py --out executed/$(PROFILE) $(NOTEBOOKS)
+
+## make lab: JupyterLab on the notebooks
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks
+
+clean:
+	rm -rf executed results .pytest_cache
