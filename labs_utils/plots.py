@@ -81,8 +81,8 @@ def plot_token_heatmap(tokens: Sequence[str], weights, row_labels: Sequence[str]
         weights = weights[None, :]
     if weights.shape[1] != len(tokens):
         raise ValueError(f"{weights.shape[1]} weights per row but {len(tokens)} tokens")
-    fig, ax = _axes(ax, (max(4, 0.45 * len(tokens)), 0.5 + 0.45 * len(weights)))
-    sns.heatmap(weights, xticklabels=list(tokens), yticklabels=list(row_labels) if row_labels else "auto",
+    fig, ax = _axes(ax, (max(4, 0.45 * len(tokens)), max(1.8, 0.6 + 0.45 * len(weights))))
+    sns.heatmap(weights, xticklabels=list(tokens), yticklabels=list(row_labels) if row_labels is not None else "auto",
                 cmap=cmap, ax=ax, cbar=True, annot=len(tokens) <= 25, fmt=".2f", annot_kws={"fontsize": 7})
     ax.tick_params(axis="x", rotation=60)
     ax.set_title(title)
@@ -107,9 +107,11 @@ def plot_word_scores(words: Sequence[str], scores, title: str = "", ax=None):
 def plot_lengths(lengths, title: str = "tokens per text", bins: int = 50, ax=None, clip_quantile: float = 0.99):
     """Histogram of sequence lengths, clipped at a high quantile so the tail does not hide the bulk."""
     lengths = np.asarray(lengths)
+    if lengths.size == 0:
+        raise ValueError("plot_lengths() needs at least one length")
     fig, ax = _axes(ax, (4.5, 3))
-    top = np.quantile(lengths, clip_quantile) if len(lengths) else 1
-    low = lengths.min() if len(lengths) else 0
+    top = np.quantile(lengths, clip_quantile)
+    low = lengths.min()
     if top - low < bins:  # few distinct lengths: one bar per integer, no empty gaps
         bins = np.arange(low, top + 2) - 0.5
     ax.hist(np.minimum(lengths, top), bins=bins, color="tab:blue")

@@ -27,6 +27,9 @@ def record(lab: str, metrics: dict, seconds: float | None = None, notes: str = "
     clean = {}
     for key, value in metrics.items():
         if hasattr(value, "item"):
+            size = value.numel() if hasattr(value, "numel") else getattr(value, "size", 1)
+            if size != 1:
+                raise TypeError(f"metric {key!r} is an array of {size} values; record one number per key")
             value = value.item()
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"metric {key!r} is {value}; record only finite numbers")

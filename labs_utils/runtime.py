@@ -50,6 +50,8 @@ def profile(quick: dict, full: dict, verbose: bool = True) -> Config:
     if set(quick) != set(full):
         missing = sorted(set(quick) ^ set(full))
         raise ValueError(f"profile(): quick and full must set the same keys; differ on {missing}")
+    if "profile" in quick:
+        raise ValueError("profile(): 'profile' is reserved (cfg.profile is the profile's name); rename that key")
     name = current_profile()
     chosen = quick if name == "quick" else full
     cfg = Config(profile=name, **chosen)

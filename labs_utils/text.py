@@ -160,7 +160,7 @@ class BucketBatchSampler(torch.utils.data.Sampler):
         self.epoch = epoch
 
     def __iter__(self) -> Iterator[list[int]]:
-        g = torch.Generator().manual_seed(self.seed + self.epoch)
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)  # (seed, epoch) pairs never collide
         n = len(self.lengths)
         order = torch.randperm(n, generator=g).tolist() if self.shuffle else list(range(n))
         pool = self.batch_size * self.pool_batches

@@ -85,6 +85,8 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
     restore_best: load the best epoch's weights at the end.
     clip_grad: clip the global gradient norm to this value; the norm before clipping is
         logged as ``grad_norm`` (mean over the epoch's batches).
+    scheduler: stepped once per epoch (``ReduceLROnPlateau`` gets the monitored value); the
+        ``lr`` column is the rate each epoch trained with.
     l1, l2: explicit penalties added to the loss (see ``weight_penalty``); prefer these to
         weight decay when the lab studies them.
     The history's ``attrs['best_epoch']`` is the epoch whose weights the model holds.
@@ -94,13 +96,19 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
     monitor = monitor or ("val_loss" if val_loader is not None else "train_loss")
     if monitor.startswith("val_") and val_loader is None:
         raise ValueError(f"monitor={monitor!r} needs a val_loader")
+    columns = {f"{prefix}{name}" for prefix in ("train_", "val_") for name in ("loss", *metrics)}
+    if monitor not in columns:
+        raise ValueError(f"monitor={monitor!r} is not a history column; choose one of {sorted(columns)}")
     mode = mode or ("min" if monitor.endswith("loss") else "max")
+    if mode not in ("min", "max"):
+        raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
     better = (lambda a, b: a < b) if mode == "min" else (lambda a, b: a > b)
     best_value, best_epoch, best_state, waited = None, 0, None, 0
     rows = []
     bar = tqdm(range(1, epochs + 1), desc=desc, disable=not progress, leave=False)
     for epoch in bar:
         model.train()
+        lr = optimizer.param_groups[0]["lr"]  # the rate used during this epoch
         start = time.perf_counter()
         sum_loss, n_seen, norms, outs, ys = 0.0, 0, [], [], []
         for step, batch in enumerate(train_loader, start=1):
@@ -123,8 +131,6 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
             if metrics:
                 outs.append(outputs.detach().cpu())
                 ys.append(targets.detach().cpu())
-        if scheduler is not None:
-            scheduler.step()
         row = {"epoch": epoch, "train_loss": sum_loss / max(n_seen, 1)}
         if metrics:
             out_all, y_all = torch.cat(outs), torch.cat(ys)
@@ -132,11 +138,15 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
         row["seconds"] = time.perf_counter() - start
         if norms:
             row["grad_norm"] = sum(norms) / len(norms)
-        row["lr"] = optimizer.param_groups[0]["lr"]
+        row["lr"] = lr
         if val_loader is not None:
             row.update({f"val_{k}": v for k, v in
                         evaluate(model, val_loader, loss_fn, metrics, device, forward).items()})
         rows.append(row)
+        if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            scheduler.step(row[monitor])
+        elif scheduler is not None:
+            scheduler.step()
         value = row[monitor]
         if best_value is None or better(value, best_value):
             best_value, best_epoch, waited = value, epoch, 0

