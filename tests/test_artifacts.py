@@ -1,0 +1,61 @@
+"""Tests for labs_utils.artifacts: per-profile paths and regeneration by running a notebook."""
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from labs_utils import artifacts
+
+
+@pytest.fixture
+def art_root(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABS_ARTIFACTS_DIR", str(tmp_path / "art"))
+    monkeypatch.delenv("LABS_PROFILE", raising=False)
+    return tmp_path / "art"
+
+
+def test_paths_are_per_profile(art_root, monkeypatch):
+    quick = artifacts.artifact_path("01_word2vec", "vectors.kv")
+    monkeypatch.setenv("LABS_PROFILE", "full")
+    full = artifacts.artifact_path("01_word2vec", "vectors.kv")
+    assert quick == art_root / "quick" / "01_word2vec" / "vectors.kv"
+    assert full == art_root / "full" / "01_word2vec" / "vectors.kv"
+    assert quick.parent.is_dir() and full.parent.is_dir()
+
+
+@pytest.mark.parametrize("lab,name", [("../x", "a"), ("lab", "../a"), ("", "a"), ("lab", ".hidden")])
+def test_unsafe_names_are_rejected(art_root, lab, name):
+    with pytest.raises(ValueError, match="plain file or folder name"):
+        artifacts.artifact_path(lab, name)
+
+
+def test_existing_file_is_returned_without_running(art_root, tmp_path):
+    path = artifacts.artifact_path("lab", "out.txt")
+    path.write_text("made earlier")
+    # the notebook does not exist: it must not be needed
+    assert artifacts.require("lab", "out.txt", tmp_path / "missing.ipynb") == path
+
+
+def test_missing_file_without_regeneration_names_the_notebook(art_root):
+    with pytest.raises(artifacts.ArtifactMissing, match="01_word2vec_sgns.ipynb"):
+        artifacts.require("lab", "out.txt", "01_word2vec_sgns.ipynb", regenerate=False)
+
+
+def _notebook(tmp_path, code: str):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    path = tmp_path / "maker.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_missing_file_is_regenerated_by_the_notebook(art_root, tmp_path):
+    maker = _notebook(tmp_path, "from labs_utils.artifacts import artifact_path\n"
+                                "artifact_path('lab', 'out.txt').write_text('regenerated')")
+    path = artifacts.require("lab", "out.txt", maker)
+    assert path.read_text() == "regenerated"
+
+
+def test_notebook_that_does_not_write_the_file_is_an_error(art_root, tmp_path):
+    maker = _notebook(tmp_path, "x = 1")
+    with pytest.raises(artifacts.ArtifactMissing, match="did not write"):
+        artifacts.require("lab", "out.txt", maker)
