@@ -106,3 +106,69 @@ def keyed_vectors(words: list[str], matrix: np.ndarray | torch.Tensor) -> KeyedV
     kv = KeyedVectors(vector_size=matrix.shape[1])
     kv.add_vectors(list(words), np.asarray(matrix, dtype=np.float32))
     return kv
+
+
+# --- intrinsic evaluation: word similarity and analogies ---------------------------------------
+
+def restrict(kv: KeyedVectors, words) -> KeyedVectors:
+    """A copy of ``kv`` holding only ``words`` (those it has), in the order given.
+
+    Used to compare embeddings on equal terms: e.g. GloVe limited to a small corpus's vocabulary
+    answers analogies from the same candidate words as vectors trained on that corpus.
+    """
+    kept = [w for w in words if w in kv.key_to_index]
+    return keyed_vectors(kept, np.stack([kv[w] for w in kept]) if kept else np.zeros((0, kv.vector_size)))
+
+
+def evaluate_similarity(kv: KeyedVectors, dataset: str = "wordsim353") -> dict:
+    """Spearman correlation between cosine similarity and human scores on a word-pair set.
+
+    ``dataset`` is a registry name (``wordsim353`` or ``simlex999``). Pairs with a word missing
+    from ``kv`` are skipped (words are lower-cased first) and counted: a correlation over 100
+    pairs is not comparable with one over 350, so the result says how many were used.
+    """
+    from scipy.stats import spearmanr
+
+    table = datasets.load(dataset, "all")
+    used, model, human = 0, [], []
+    for w1, w2, score in zip(table["word1"].str.lower(), table["word2"].str.lower(), table["score"]):
+        if w1 in kv.key_to_index and w2 in kv.key_to_index:
+            model.append(float(kv.similarity(w1, w2)))
+            human.append(float(score))
+            used += 1
+    rho = float(spearmanr(model, human)[0]) if used >= 3 else float("nan")
+    return {"spearman": rho, "pairs_used": used, "pairs_total": len(table)}
+
+
+def evaluate_analogies(kv: KeyedVectors, restrict_vocab: int | None = None) -> dict:
+    """3CosAdd accuracy on the Google analogy set (gensim's ``evaluate_word_analogies``).
+
+    Only questions whose four words are among the first ``restrict_vocab`` words of ``kv``
+    (default: all of them) are asked, and the answer is searched among those words; the result
+    reports how many questions that left, and the semantic/syntactic split.
+    """
+    path, _ = datasets.resolve("google_analogies", "all")
+    limit = min(restrict_vocab or len(kv), len(kv))
+    _, sections = kv.evaluate_word_analogies(str(path), restrict_vocab=limit, case_insensitive=True)
+    def tally(chosen):
+        right = sum(len(s["correct"]) for s in chosen)
+        return right, right + sum(len(s["incorrect"]) for s in chosen)
+    parts = [s for s in sections if s["section"] != "Total accuracy"]
+    semantic = tally([s for s in parts if not s["section"].startswith("gram")])
+    syntactic = tally([s for s in parts if s["section"].startswith("gram")])
+    right, asked = tally(parts)
+    total = len(datasets.load("google_analogies", "all"))
+    ratio = lambda r, n: r / n if n else float("nan")
+    return {"accuracy": ratio(right, asked), "semantic": ratio(*semantic), "syntactic": ratio(*syntactic),
+            "questions_used": asked, "questions_total": total}
+
+
+def stable_hash(text: str) -> int:
+    """A hash that is the same in every process (Python's ``hash`` of a str is not).
+
+    Pass as gensim's ``Word2Vec(hashfxn=stable_hash)``: gensim seeds each word's initial vector
+    from a hash of the word, so with the built-in hash two runs give different vectors.
+    """
+    import zlib
+
+    return zlib.crc32(text.encode("utf-8"))

@@ -135,3 +135,31 @@ class Stopwatch:
 
     def __str__(self) -> str:
         return f"{self.seconds:.1f} s"
+
+
+def step_memory(step, device: torch.device | str = "cpu") -> int:
+    """Bytes of memory one call of ``step()`` (forward + backward + update) needs.
+
+    On CUDA: the peak allocated during the step above what was allocated before it
+    (``torch.cuda.max_memory_allocated``). On the CPU, PyTorch keeps no such counter, so this
+    counts what dominates and grows with the batch: the bytes of every tensor autograd saves
+    for the backward pass (activations and gathered rows), via ``saved_tensors_hooks``.
+    """
+    device = torch.device(device)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+        before = torch.cuda.memory_allocated(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        step()
+        torch.cuda.synchronize(device)
+        return int(torch.cuda.max_memory_allocated(device) - before)
+    saved = 0
+
+    def pack(tensor):
+        nonlocal saved
+        saved += tensor.numel() * tensor.element_size()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        step()
+    return saved

@@ -3,6 +3,7 @@
 Why: torchtext is dead, and every RNN lab needs the same four pieces:
 
 * ``tokenize`` -- lower-cases and splits words, numbers, contractions and punctuation;
+* ``flatten_corpus`` -- a corpus as one id array plus document ids (for word2vec windows);
 * ``Vocab`` -- token <-> id with ``<pad>`` = 0 and ``<unk>`` = 1, ``min_freq``/``max_size``,
   deterministic order (count, then alphabet), save/load as JSON;
 * ``collate_batch`` -- pads a batch and returns the true lengths for
@@ -18,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+import numpy as np
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
@@ -29,15 +31,20 @@ PAD_ID, UNK_ID = 0, 1
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]|_", re.UNICODE)
 
 
-def tokenize(text: str, lower: bool = True) -> list[str]:
-    """Split ``text`` into word and punctuation tokens.
+def tokenize(text: str, lower: bool = True, words_only: bool = False) -> list[str]:
+    """Split ``text`` into word and punctuation tokens (``words_only``: drop punctuation).
 
     >>> tokenize("Don't stop -- it's 3.5 stars!")
     ["don't", 'stop', '-', '-', "it's", '3.5', 'stars', '!']
+    >>> tokenize("Don't stop -- it's 3.5 stars!", words_only=True)
+    ["don't", 'stop', "it's", '3.5', 'stars']
     """
     if lower:
         text = text.lower()
-    return _TOKEN.findall(text)
+    tokens = _TOKEN.findall(text)
+    if words_only:
+        tokens = [t for t in tokens if t[0].isalnum()]
+    return tokens
 
 
 class Vocab:
@@ -94,6 +101,27 @@ class Vocab:
 
     def __repr__(self) -> str:
         return f"Vocab({len(self)} tokens: {self.itos[2:7]}...)"
+
+
+def flatten_corpus(token_lists: Iterable[Sequence[str]], vocab: Vocab,
+                   drop_unknown: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Encode a corpus as one long id array plus the document index of every token.
+
+    Word2vec-style trainers slide windows over this array and use ``doc_ids`` so that no
+    window crosses from one document into the next. With ``drop_unknown`` (the word2vec
+    convention), words below the vocabulary's ``min_freq`` are removed before windowing.
+    Returns ``(ids, doc_ids)``, both int64.
+    """
+    id_parts, doc_parts = [], []
+    for doc, tokens in enumerate(token_lists):
+        ids = np.fromiter((vocab.stoi.get(t, UNK_ID) for t in tokens), dtype=np.int64, count=len(tokens))
+        if drop_unknown:
+            ids = ids[ids != UNK_ID]
+        id_parts.append(ids)
+        doc_parts.append(np.full(len(ids), doc, dtype=np.int64))
+    if not id_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(id_parts), np.concatenate(doc_parts)
 
 
 def numericalize(texts: Iterable[str], vocab: Vocab, max_len: int | None = None,

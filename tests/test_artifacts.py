@@ -59,3 +59,21 @@ def test_notebook_that_does_not_write_the_file_is_an_error(art_root, tmp_path):
     maker = _notebook(tmp_path, "x = 1")
     with pytest.raises(artifacts.ArtifactMissing, match="did not write"):
         artifacts.require("lab", "out.txt", maker)
+
+
+def test_nbcode_runs_named_cells_in_order_and_names_missing_ones(tmp_path):
+    from labs_utils import nbcode
+
+    def cell(source, grade_id):
+        c = nbformat.v4.new_code_cell(source)
+        c.metadata["nbgrader"] = {"grade_id": grade_id, "solution": True}
+        return c
+    nb = nbformat.v4.new_notebook(cells=[cell("def f(x):\n    return x + offset", "f"),
+                                         cell("assert False, 'a test cell'", "f_test"),
+                                         cell("def g(x):\n    return 2 * f(x)", "g")])
+    path = tmp_path / "lab.ipynb"
+    nbformat.write(nb, path)
+    ns = nbcode.exec_cells(path, ["f", "g"], prelude="offset = 10")
+    assert ns["g"](1) == 22
+    with pytest.raises(KeyError, match="nope"):
+        nbcode.cell_sources(path, ["f", "nope"])

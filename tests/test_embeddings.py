@@ -152,3 +152,53 @@ def test_load_glove(glove):
     matrix, report = embedding_matrix(vocab, glove, oov="zero")
     np.testing.assert_array_equal(matrix[vocab["king"]].numpy(), glove["king"])
     assert report.missing_tokens == ["qwzxv-not-a-word"]
+
+
+# --- restrict, evaluate_similarity, evaluate_analogies, stable_hash -----------------------------
+
+def _stage_eval_sets(isolated, wordsim: bytes, analogies: bytes):
+    isolated.register("wordsim353", {"all": isolated.source("word_embedding_eval/wordsim353/combined.csv", wordsim)})
+    isolated.register("google_analogies", {"all": isolated.source("word_embedding_eval/questions-words.txt", analogies)})
+    isolated.stage("word_embedding_eval/wordsim353/combined.csv", wordsim)
+    isolated.stage("word_embedding_eval/questions-words.txt", analogies)
+
+
+def test_restrict_keeps_only_known_words_in_order(kv):
+    small = embeddings.restrict(kv, ["cat", "dog", "the"])
+    assert small.index_to_key == ["cat", "the"]
+    np.testing.assert_array_equal(small["cat"], kv["cat"])
+
+
+def test_evaluate_similarity_counts_pairs_and_ranks(isolated):
+    data = b"Word 1,Word 2,Human (mean)\r\na,b,9.0\r\na,c,5.0\r\na,d,1.0\r\na,zzz,3.0\r\n"
+    _stage_eval_sets(isolated, data, b": family\nboy girl man woman\n")
+    words = ["a", "b", "c", "d"]
+    vectors = np.array([[1, 0], [1, 0.1], [1, 1], [0, 1]], dtype=np.float32)  # cos(a,.) falls b > c > d
+    result = embeddings.evaluate_similarity(keyed_vectors(words, vectors), "wordsim353")
+    assert result == {"spearman": pytest.approx(1.0), "pairs_used": 3, "pairs_total": 4}
+    reversed_vectors = np.array([[1, 0], [0, 1], [1, 1], [1, 0.1]], dtype=np.float32)
+    assert embeddings.evaluate_similarity(keyed_vectors(words, reversed_vectors))["spearman"] == pytest.approx(-1.0)
+
+
+def test_evaluate_analogies_counts_questions_and_sections(isolated):
+    questions = (b": family\nman woman king queen\nman woman boy girl\nman woman sun moon\n"
+                 b": gram9-plural-verbs\neat eats run runs\n")
+    _stage_eval_sets(isolated, b"Word 1,Word 2,Human (mean)\r\na,b,1\r\n", questions)
+    # 2-d vectors built so that king - man + woman == queen exactly; boy - man + woman lands on woman's side
+    words = ["man", "woman", "king", "queen", "boy", "girl", "eat", "eats", "run", "runs"]
+    vectors = np.array([[1, 0], [0, 1], [1, 0.2], [0.2, 1], [1, -0.3], [-0.5, 1],
+                        [1, 1], [1, 2], [-1, 1], [-3, 1]], dtype=np.float32)
+    result = embeddings.evaluate_analogies(keyed_vectors(words, vectors))
+    assert result["questions_used"] == 3 and result["questions_total"] == 4   # "sun moon" are unknown
+    assert 0.0 <= result["accuracy"] <= 1.0
+    # by hand: king-man+woman = (0, 1.2) -> queen (right); boy-man+woman = (0, 0.7) -> queen, not girl;
+    # eats-eat+run = (-1, 2) -> girl (cosine 1.0), not runs (0.71)
+    assert result["accuracy"] == pytest.approx(1 / 3)
+    assert result["semantic"] == pytest.approx(0.5) and result["syntactic"] == pytest.approx(0.0)
+    # restricting the vocabulary to the first 4 words leaves only the king/queen question
+    assert embeddings.evaluate_analogies(keyed_vectors(words, vectors), restrict_vocab=4)["questions_used"] == 1
+
+
+def test_stable_hash_is_fixed_and_spreads():
+    assert embeddings.stable_hash("guitar") == 1111147277  # crc32, the same in every process
+    assert embeddings.stable_hash("guitar") != embeddings.stable_hash("guitars")

@@ -163,3 +163,19 @@ def test_stopwatch_increases():
 def test_profile_rejects_reserved_key():
     with pytest.raises(ValueError, match="reserved"):
         runtime.profile(quick={"profile": 1}, full={"profile": 2}, verbose=False)
+
+
+def test_step_memory_counts_saved_activations_and_grows_with_batch():
+    from labs_utils.runtime import step_memory
+
+    layer = torch.nn.Linear(8, 4)
+
+    def step(batch):
+        def run():
+            out = torch.tanh(layer(torch.randn(batch, 8)))  # linear saves input; tanh saves output
+            out.sum().backward()
+        return run
+
+    small, big = step_memory(step(16)), step_memory(step(64))
+    assert small >= (16 * 8 + 16 * 4) * 4          # at least the input and tanh output, float32
+    assert big - small == (64 - 16) * (8 + 4) * 4  # exactly linear in the batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import numpy as np
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 
@@ -297,3 +298,25 @@ def test_bucket_seed_and_epoch():
 def test_bucket_rejects_bad_batch_size():
     with pytest.raises(ValueError, match="batch_size"):
         BucketBatchSampler([1, 2], batch_size=0)
+
+
+# --- words_only and flatten_corpus ---------------------------------------------------------------
+
+def test_tokenize_words_only_drops_punctuation_but_keeps_numbers_and_contractions():
+    assert tokenize("Don't stop -- it's 3.5 stars!", words_only=True) == ["don't", "stop", "it's", "3.5", "stars"]
+    assert tokenize("?!...", words_only=True) == []
+
+
+def test_flatten_corpus_ids_doc_ids_and_unknown_words():
+    from labs_utils.text import flatten_corpus
+
+    docs = [["a", "b", "zzz"], [], ["b", "a", "a"]]
+    vocab = Vocab.build([["a", "a", "b"]])
+    ids, doc_ids = flatten_corpus(docs, vocab)
+    assert ids.dtype == np.int64 and doc_ids.dtype == np.int64
+    assert vocab.decode(ids) == ["a", "b", "b", "a", "a"]   # "zzz" dropped, empty doc contributes nothing
+    assert doc_ids.tolist() == [0, 0, 2, 2, 2]
+    kept, kept_docs = flatten_corpus(docs, vocab, drop_unknown=False)
+    assert vocab.decode(kept) == ["a", "b", "<unk>", "b", "a", "a"] and kept_docs.tolist() == [0, 0, 0, 2, 2, 2]
+    empty_ids, empty_docs = flatten_corpus([], vocab)
+    assert len(empty_ids) == 0 and len(empty_docs) == 0
