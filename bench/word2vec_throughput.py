@@ -57,7 +57,7 @@ def main() -> None:
     keep = lab["keep_probability"](counts / counts.sum(), 1e-4)
     noise = lab["noise_distribution"](counts)
     threads = torch.get_num_threads()
-    settings = dict(window=5, negatives=5, batch_size=4096, epochs=args.epochs, lr=0.01, optimizer="sparse_adam")
+    settings = dict(window=5, negatives=5, batch_size=4096, epochs=args.epochs, lr=0.01, optimizer="adam")
     print(f"corpus: {len(docs):,} reviews, {len(ids):,} words, vocabulary {len(vocab) - 2:,}; dim {args.dim}, "
           f"{args.epochs} epochs; torch threads {threads}")
 
@@ -68,7 +68,7 @@ def main() -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     for device in devices:
         set_seed(0)
-        model = lab["SkipGramNS"](len(vocab), args.dim)
+        model = lab["SkipGramNS"](len(vocab), args.dim, sparse=False)
         log = lab["train_sgns"](model, ids, doc_ids, keep, noise, device=device, progress=False, **settings)
         seconds = float(log["seconds"].iloc[-1])
         kv = keyed_vectors(vocab.itos[2:], model.centre.weight[2:])
