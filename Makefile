@@ -6,6 +6,9 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 PROFILE ?= quick
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]*.ipynb))
+# Idle OpenMP threads sleep instead of spinning: with spinning, torch's many small ops run 10-20x slower as soon
+# as anything else competes for the cores (measured on 2 cores: lab 01 236 s -> 84 s). Set it to ACTIVE to override.
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: venv test unit notebooks run lab clean
 
