@@ -10,7 +10,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]*.ipynb))
 # as anything else competes for the cores (measured on 2 cores: lab 01 236 s -> 84 s). Set it to ACTIVE to override.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: venv test unit notebooks run lab clean
+.PHONY: venv test unit notebooks run lab release grade clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,18 @@ unit: $(STAMP)
 run: $(STAMP)
 	LABS_PROFILE=$(PROFILE) $(PY) tools/run_notebooks.py --out executed/$(PROFILE) $(NOTEBOOKS)
 
+## make release: student versions of every notebook in release/ (solutions, hidden tests and outputs removed)
+release: $(STAMP)
+	$(PY) tools/release.py --out release $(NOTEBOOKS)
+
+## make grade NB=path/to/notebook.ipynb: run a (student's) notebook in the quick profile and score its graded cells
+grade: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb"; exit 2; }
+	LABS_PROFILE=quick MPLBACKEND=Agg $(PY) tools/grade.py "$(NB)"
+
 ## make lab: JupyterLab on the notebooks
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
 
 clean:
-	rm -rf executed results .pytest_cache
+	rm -rf executed results release .pytest_cache
