@@ -10,7 +10,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]*.ipynb))
 # as anything else competes for the cores (measured on 2 cores: lab 01 236 s -> 84 s). Set it to ACTIVE to override.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: venv test unit notebooks run lab release grade clean
+.PHONY: venv test unit notebooks run report lab release grade clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ unit: $(STAMP)
 run: $(STAMP)
 	LABS_PROFILE=$(PROFILE) $(PY) tools/run_notebooks.py --out executed/$(PROFILE) $(NOTEBOOKS)
 
+## make report [PROFILE=quick|full]: run every notebook, keep HTML copies in reports/<profile>/, write reports/summary.md
+report: $(STAMP)
+	LABS_PROFILE=$(PROFILE) MPLBACKEND=Agg $(PY) tools/report.py --out reports $(NOTEBOOKS)
+
 ## make release: student versions of every notebook in release/ (solutions, hidden tests and outputs removed)
 release: $(STAMP)
 	$(PY) tools/release.py --out release $(NOTEBOOKS)
@@ -47,4 +51,4 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
 
 clean:
-	rm -rf executed results release .pytest_cache
+	rm -rf executed results release reports .pytest_cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import nbformat
@@ -111,3 +112,27 @@ def test_every_lab_releases_without_solution_code(notebook):
             body = before.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
             solution_lines = [l.strip() for l in body.splitlines() if l.strip()]
             assert not any(l in after.source for l in solution_lines if len(l) > 12), before.metadata["nbgrader"]["grade_id"]
+
+
+# --- tools/report.py: the summary page --------------------------------------------------------------
+
+def test_report_summary_puts_run_beside_references(tmp_path):
+    report = _tool("report")
+    (tmp_path / "03_packed_rnn_trec.json").write_text(json.dumps(
+        {"profile": "full", "device": "cuda", "device_name": "H100", "metrics": {"test_accuracy": 0.9234}}))
+    (tmp_path / "00_getting_started.json").write_text(json.dumps(
+        {"profile": "quick", "device": "cpu", "metrics": {"wordsim353_spearman": 0.5033, "analogy_acc_top30k": 0.497}}))
+    text = report.summary(["00_getting_started", "03_packed_rnn_trec", "05_bow_vs_glove_mlp"], tmp_path,
+                          {"03_packed_rnn_trec": (True, 812.4), "05_bow_vs_glove_mlp": (False, 3.0)})
+    rows = {line.split(" | ")[1]: line for line in text.splitlines() if line.startswith("| ")}
+    trec = rows["TREC-6 test accuracy, best model"]
+    assert "| 0.923 | 0.892 | Kim 2014 CNN-non-static 0.936 | full | H100 | 812 s |" in trec
+    assert "| 0.497 |" in rows["GloVe 6B 50d, Google analogies"]               # key prefix analogy_acc_top*
+    assert "not recorded" in rows["packed minus padded-end validation accuracy"]
+    assert "(no results/05_bow_vs_glove_mlp.json)" in text and "3 s (FAILED)" in text
+
+
+def test_report_references_name_recorded_labs():
+    report = _tool("report")
+    stems = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert stems <= set(report.REFERENCES), f"add reference rows for {sorted(stems - set(report.REFERENCES))}"

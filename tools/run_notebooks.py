@@ -17,29 +17,39 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 
+def execute(path: Path, out: Path, timeout: int = 3600):
+    """Run one notebook with its folder as working directory; write the executed copy into ``out``.
+
+    Returns ``(ok, seconds, executed_notebook)``; a failing cell is reported on stderr.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent.resolve())}})
+    start = time.perf_counter()
+    ok = True
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        ok = False
+        print(str(exc)[-2000:], file=sys.stderr)
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, out / path.name)
+    return ok, seconds, nb
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("executed"))
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
     failed = []
     for path in args.notebooks:
-        nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=args.timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent.resolve())}})
-        start = time.perf_counter()
-        status = "ok"
-        try:
-            client.execute()
-        except CellExecutionError as exc:
-            status = "FAILED"
+        ok, seconds, _ = execute(path, args.out, args.timeout)
+        if not ok:
             failed.append(path)
-            print(str(exc)[-2000:], file=sys.stderr)
-        seconds = time.perf_counter() - start
-        nbformat.write(nb, args.out / path.name)
-        print(f"{status:6s} {seconds:7.1f} s  {path} -> {args.out / path.name}", flush=True)
+        print(f"{'ok' if ok else 'FAILED':6s} {seconds:7.1f} s  {path} -> {args.out / path.name}", flush=True)
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(map(str, failed))}", file=sys.stderr)
     return 1 if failed else 0
