@@ -136,3 +136,24 @@ def test_report_references_name_recorded_labs():
     report = _tool("report")
     stems = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     assert stems <= set(report.REFERENCES), f"add reference rows for {sorted(stems - set(report.REFERENCES))}"
+
+
+# --- the real labs: a released notebook fails exactly its graded cells, and grading it does not crash -------
+
+GRADED_LABS = [p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+               if grade.graded_cells(nbformat.read(p, as_version=4))]
+
+
+@pytest.mark.parametrize("notebook", GRADED_LABS, ids=lambda p: p.stem)
+def test_released_lab_scores_zero_on_every_graded_cell(notebook, tmp_path, monkeypatch):
+    monkeypatch.setenv("LABS_PROFILE", "quick")
+    monkeypatch.setenv("LABS_RESULTS_DIR", str(tmp_path / "results"))  # never overwrite a real run's results
+    student, solutions = release.release(nbformat.read(notebook, as_version=4))
+    released = tmp_path / notebook.name
+    nbformat.write(student, released)
+    rows = grade.grade(released, timeout=600)
+    assert len(rows) == len(grade.graded_cells(student)) >= 1
+    failing = [r["grade_id"] for r in rows if not r["passed"]]
+    assert failing == [r["grade_id"] for r in rows], f"graded cells that pass without a solution: " \
+        f"{[r['grade_id'] for r in rows if r['passed']]}"
+    assert sum(r["earned"] for r in rows) == 0
