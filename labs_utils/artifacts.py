@@ -42,14 +42,18 @@ def artifact_path(lab: str, name: str) -> Path:
     return folder / name
 
 
+def notebook_path(notebook: str | Path) -> Path:
+    """``notebook`` as given if that file exists (or the path is absolute), else ``notebooks/<notebook>``."""
+    path = Path(notebook)
+    return path if path.is_absolute() or path.exists() else NOTEBOOKS / path
+
+
 def run_notebook(notebook: str | Path, timeout: int = 3600) -> float:
     """Execute a notebook headless in the current profile (outputs are discarded); return seconds."""
     import nbformat
     from nbclient import NotebookClient
 
-    path = Path(notebook)
-    if not path.is_absolute():
-        path = NOTEBOOKS / path
+    path = notebook_path(notebook)
     if not path.exists():
         raise ArtifactMissing(f"notebook {path} does not exist, so it cannot regenerate its outputs")
     nb = nbformat.read(path, as_version=4)

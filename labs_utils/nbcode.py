@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .artifacts import NOTEBOOKS
+from .artifacts import notebook_path
 
 
 def _read(notebook: str | Path):
     import nbformat
 
-    path = Path(notebook)
-    if not path.is_absolute() and not path.exists():
-        path = NOTEBOOKS / path
+    path = notebook_path(notebook)
     return nbformat.read(path, as_version=4), path
 
 
