@@ -37,7 +37,7 @@ run: $(STAMP)
 
 ## make report [PROFILE=quick|full]: run every notebook, keep HTML copies in reports/<profile>/, write reports/summary.md
 report: $(STAMP)
-	LABS_PROFILE=$(PROFILE) MPLBACKEND=Agg $(PY) tools/report.py --out reports $(NOTEBOOKS)
+	LABS_PROFILE=$(PROFILE) $(PY) tools/report.py --out reports $(NOTEBOOKS)
 
 ## make release: student versions of every notebook in release/ (solutions, hidden tests and outputs removed)
 release: $(STAMP)
@@ -46,7 +46,7 @@ release: $(STAMP)
 ## make grade NB=path/to/notebook.ipynb: run a (student's) notebook in the quick profile and score its graded cells
 grade: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb"; exit 2; }
-	LABS_PROFILE=quick MPLBACKEND=Agg $(PY) tools/grade.py "$(NB)"
+	LABS_PROFILE=quick $(PY) tools/grade.py "$(NB)"
 
 ## make lab: JupyterLab on the notebooks
 lab: $(STAMP)

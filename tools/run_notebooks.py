@@ -8,6 +8,7 @@ partly executed copy is still written, for debugging).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,9 @@ def execute(path: Path, out: Path, timeout: int = 3600):
     Returns ``(ok, seconds, executed_notebook)``; a failing cell is reported on stderr.
     """
     out.mkdir(parents=True, exist_ok=True)
+    # The kernel inherits our environment; MPLBACKEND=Agg there would replace Jupyter's inline backend and the
+    # executed copy would have no figures at all. Executed copies are read by people: keep the inline backend.
+    os.environ.pop("MPLBACKEND", None)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent.resolve())}})
