@@ -24,16 +24,17 @@ def execute(path: Path, out: Path, timeout: int = 3600):
     Returns ``(ok, seconds, executed_notebook)``; a failing cell is reported on stderr.
     """
     out.mkdir(parents=True, exist_ok=True)
-    # The kernel inherits our environment; MPLBACKEND=Agg there would replace Jupyter's inline backend and the
-    # executed copy would have no figures at all. Executed copies are read by people: keep the inline backend.
-    os.environ.pop("MPLBACKEND", None)
+    # The kernel would inherit our environment; MPLBACKEND=Agg there would replace Jupyter's inline backend and the
+    # executed copy would have no figures at all. Executed copies are read by people: start the kernel without it
+    # (our own environment stays as the caller set it).
+    kernel_env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     start = time.perf_counter()
     ok = True
     try:
-        client.execute()
+        client.execute(env=kernel_env)
     except CellExecutionError as exc:
         ok = False
         print(str(exc)[-2000:], file=sys.stderr)
