@@ -85,9 +85,17 @@ def set_seed(seed: int = 0, deterministic: bool = True) -> None:
 
 
 def set_threads(n: int | None = None) -> int:
-    """Cap torch's CPU threads (``LABS_THREADS`` or ``n``; default: all cores)."""
+    """Cap the CPU threads of torch and of the BLAS/OpenMP pools (``LABS_THREADS`` or ``n``).
+
+    Default: all cores. The BLAS pools (OpenBLAS under numpy, scipy, gensim and scikit-learn)
+    are capped too, with threadpoolctl: uncapped, they spin on every core and a numpy-heavy
+    cell runs several times slower as soon as another process shares the machine.
+    """
+    from threadpoolctl import threadpool_limits
+
     n = n or int(os.environ.get("LABS_THREADS", "0") or 0) or (os.cpu_count() or 1)
     torch.set_num_threads(n)
+    threadpool_limits(limits=n)  # stays in force until changed (not used as a context manager)
     return n
 
 

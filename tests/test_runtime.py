@@ -120,6 +120,26 @@ def test_set_threads_from_env(monkeypatch):
         torch.set_num_threads(before)
 
 
+def test_set_threads_caps_blas_pools(monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import numpy  # noqa: F401  (loads OpenBLAS, so there is a BLAS pool to cap)
+
+    original = threadpool_info()
+    before = torch.get_num_threads()
+    try:
+        threadpool_limits(limits=2, user_api="blas")  # as if OpenBLAS had started on two cores
+        monkeypatch.setenv("LABS_THREADS", "1")
+        runtime.set_threads()
+        blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+        assert blas, "numpy should have loaded a BLAS library"
+        assert all(pool["num_threads"] == 1 for pool in blas), blas
+    finally:
+        torch.set_num_threads(before)
+        for pool in original:
+            threadpool_limits(limits=pool["num_threads"], user_api=pool["user_api"])
+
+
 def test_setup_prints_one_line(monkeypatch, capsys):
     monkeypatch.setenv("LABS_DEVICE", "cpu")
     monkeypatch.setenv("LABS_THREADS", "1")
