@@ -13,7 +13,6 @@ profile, so a quick run never overwrites (or stands in for) a full run's vectors
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from .datasets import REPO_ROOT
@@ -50,17 +49,15 @@ def notebook_path(notebook: str | Path) -> Path:
 
 def run_notebook(notebook: str | Path, timeout: int = 3600) -> float:
     """Execute a notebook headless in the current profile (outputs are discarded); return seconds."""
-    import nbformat
-    from nbclient import NotebookClient
+    from .notebooks import execute
 
     path = notebook_path(notebook)
     if not path.exists():
         raise ArtifactMissing(f"notebook {path} does not exist, so it cannot regenerate its outputs")
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return time.perf_counter() - start
+    run = execute(path, timeout=timeout)
+    if not run.ok:
+        raise ArtifactMissing(f"{path.name} failed while regenerating its outputs:\n{run.error[-2000:]}")
+    return run.seconds
 
 
 def require(lab: str, name: str, notebook: str | Path, regenerate: bool = True) -> Path:

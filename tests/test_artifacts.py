@@ -61,6 +61,12 @@ def test_notebook_that_does_not_write_the_file_is_an_error(art_root, tmp_path):
         artifacts.require("lab", "out.txt", maker)
 
 
+def test_notebook_that_fails_is_an_error_naming_it(art_root, tmp_path):
+    maker = _notebook(tmp_path, "raise RuntimeError('no vectors today')")
+    with pytest.raises(artifacts.ArtifactMissing, match="maker.ipynb failed while regenerating(.|\n)*no vectors today"):
+        artifacts.require("lab", "out.txt", maker)
+
+
 def test_nbcode_runs_named_cells_in_order_and_names_missing_ones(tmp_path):
     from labs_utils import nbcode
 

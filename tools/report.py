@@ -1,6 +1,6 @@
 """Run every notebook and write the page an instructor reads (``make report PROFILE=quick|full``).
 
-Usage: python tools/report.py [--out reports] notebooks/00_getting_started.ipynb ...
+Usage: python -m tools.report [--out reports] notebooks/00_getting_started.ipynb ...
 
 Each notebook is executed headless in the profile that ``LABS_PROFILE`` names; the executed copy and its HTML
 go to ``reports/<profile>/``. Then ``reports/summary.md`` (and ``summary.html``) lists, per lab, the headline
@@ -17,8 +17,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
 
 # notebook stem -> (name given to results.record, [(headline, metric key or key prefix*, seed report, literature)])
 REFERENCES: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
@@ -114,17 +112,20 @@ def main() -> int:
     import mistune
     from nbconvert import HTMLExporter
 
+    from labs_utils.notebooks import execute
     from labs_utils.results import results_dir
     from labs_utils.runtime import current_profile
-    from run_notebooks import execute
 
     folder = args.out / current_profile()
     runs = {}
     for path in args.notebooks:
         stale = results_dir() / f"{REFERENCES.get(path.stem, (path.stem,))[0]}.json"
         stale.unlink(missing_ok=True)  # a notebook that fails before record() must not show an old run's numbers
-        ok, seconds, executed = execute(path, folder, args.timeout)
-        html, _ = HTMLExporter().from_notebook_node(executed)
+        run = execute(path, folder, args.timeout)
+        ok, seconds = run.ok, run.seconds
+        if not ok:
+            print(run.error[-2000:], file=sys.stderr)
+        html, _ = HTMLExporter().from_notebook_node(run.notebook)
         (folder / f"{path.stem}.html").write_text(html, encoding="utf-8")
         runs[path.stem] = (ok, seconds)
         print(f"{'ok' if ok else 'FAILED':6s} {seconds:7.1f} s  {path} -> {folder / path.stem}.html", flush=True)
