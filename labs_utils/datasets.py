@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
 from . import parsers
 from .download import ChecksumError, DownloadError, download, sha256_file
 
-PARSER_VERSION = 1  # bump when a parser's output changes, to invalidate parsed caches
+PARSER_VERSION = 2  # bump when a parser's output changes, to invalidate parsed caches
 SPLIT_SEED = 1234  # seed of every derived (held-out) split
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +58,7 @@ class Dataset:
     files: dict  # canonical split -> tuple of alternative Sources
     parser: Callable | None
     label_names: tuple[str, ...] = ()
-    holdout: dict = field(default_factory=dict)  # e.g. {"from": "train", "validation": 0.1}
+    holdout: dict = field(default_factory=dict)  # e.g. {"from": "train", "validation": 0.1, "group": "film"}
     kind: str = "classification"  # classification | corpus | word-eval | vectors
 
     @property
@@ -129,7 +129,7 @@ REGISTRY: dict[str, Dataset] = {d.name: d for d in [
         "Maas et al., Learning Word Vectors for Sentiment Analysis, ACL 2011", "no formal licence; cite Maas et al.",
         "https://ai.stanford.edu/~amaas/data/sentiment/",
         {"train": _IMDB, "test": _IMDB, "unsup": _IMDB}, parsers.parse_imdb_tar, ("neg", "pos"),
-        holdout={"from": "train", "validation": 0.1}),
+        holdout={"from": "train", "validation": 0.1, "group": "film"}),
     Dataset(
         "ag_news", "AG News topic classification (4 classes; 120k train, 7.6k test)",
         "Zhang, Zhao & LeCun, Character-level Convolutional Networks for Text Classification, NIPS 2015",
@@ -380,7 +380,12 @@ def _open(path: Path, src: Source):
 def _parse(ds: Dataset, path: Path, src: Source) -> pd.DataFrame:
     cached = cache_dir() / "parsed" / f"{ds.name}-{src.sha256[:16]}-{(src.member or '').replace('/', '_')}-v{PARSER_VERSION}.parquet"
     if cached.exists():
-        return pd.read_parquet(cached)
+        try:
+            return pd.read_parquet(cached)
+        except Exception as exc:  # a truncated or corrupt cache (disk error, killed write): parse the source again
+            print(f"parsed cache {cached.name} is unreadable ({type(exc).__name__}); removed it, re-parsing "
+                  f"{path.name}", flush=True)
+            cached.unlink()
     if ds.parser is None:
         raise TypeError(f"dataset {ds.name!r} is not a table; use labs_utils.embeddings.load_glove()")
     if ds.parser is parsers.parse_imdb_tar:
@@ -427,8 +432,14 @@ def _add_labels(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _holdout(ds: Dataset, frame: pd.DataFrame, split: str) -> pd.DataFrame:
-    """Deterministic stratified held-out parts of ``frame`` (validation, test) and the rest."""
+    """Deterministic stratified held-out parts of ``frame`` (validation, test) and the rest.
+
+    With ``holdout["group"]`` (IMDB: ``film``), rows that share the group's value stay on one
+    side: a validation review of a film seen in training would flatter every model.
+    """
     parts = {k: v for k, v in ds.holdout.items() if k in ("validation", "test")}
+    if "group" in ds.holdout:
+        return frame.loc[sorted(_grouped_holdout(frame, ds.holdout["group"], parts)[split])]
     index, strata = frame.index.to_numpy(), frame["label"].to_numpy()
     assigned = {}
     remaining, remaining_strata = index, strata
@@ -440,6 +451,21 @@ def _holdout(ds: Dataset, frame: pd.DataFrame, split: str) -> pd.DataFrame:
         assigned[part] = taken
     assigned["train"] = remaining
     return frame.loc[sorted(assigned[split])]
+
+
+def _grouped_holdout(frame: pd.DataFrame, column: str, parts: dict) -> dict:
+    """One held-out part, stratified by label, that shares no ``column`` value with the rest.
+
+    Rows with an empty group value are groups of their own. The part is the first fold of a
+    seeded ``StratifiedGroupKFold`` with ``round(1 / fraction)`` folds.
+    """
+    if len(parts) != 1:
+        raise ValueError(f"a grouped holdout takes one held-out part, got {sorted(parts)}")
+    (part, fraction), = parts.items()
+    groups = frame[column].where(frame[column] != "", "row-" + frame.index.astype(str))
+    folds = StratifiedGroupKFold(n_splits=max(2, round(1 / fraction)), shuffle=True, random_state=SPLIT_SEED)
+    rest, held = next(folds.split(frame.index, frame["label"], groups))
+    return {part: frame.index[held], "train": frame.index[rest]}
 
 
 def load(name: str, split: str = "train") -> pd.DataFrame:

@@ -143,6 +143,8 @@ def parse_amazon_reviews(fh) -> pd.DataFrame:
 # --- IMDB (aclImdb tarball, read without unpacking) ------------------------------------------------
 
 _IMDB_MEMBER = re.compile(r"^aclImdb/(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.txt$")
+_IMDB_URLS = re.compile(r"^aclImdb/(train|test)/urls_(pos|neg|unsup)\.txt$")
+_IMDB_FILM = re.compile(r"/title/(tt\d+)/")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -150,24 +152,44 @@ def parse_imdb_tar(path: str | Path) -> pd.DataFrame:
     """Stream the aclImdb tarball once and return every review with a ``split`` column.
 
     Splits: train, test, unsup. ``<br />`` tags become newlines. File names are
-    ``<id>_<rating>.txt``; unsup reviews have rating 0 and label -1.
+    ``<id>_<rating>.txt``; unsup reviews have rating 0 and label -1. ``film`` is the IMDb
+    title id (``tt0453418``) of the review's film, from line ``<id>`` of the folder's
+    ``urls_<folder>.txt``; reviews of one film must not straddle a train/validation split
+    (the official test set shares no film with train). A review whose url line is missing
+    gets ``film = ""``.
     """
-    rows = []
+    rows, films = [], {}
     with tarfile.open(path, "r|gz") as tf:
         for member in tf:
             check_member_name(member.name, path)
+            urls = _IMDB_URLS.match(member.name)
+            if urls and member.isfile():
+                lines = tf.extractfile(member).read().decode("utf-8").splitlines()
+                films[urls.groups()] = [_film_id(line) for line in lines]
+                continue
             match = _IMDB_MEMBER.match(member.name)
             if not match or not member.isfile():
-                continue  # imdb.vocab, imdbEr.txt, urls_*.txt, *.feat, directories
+                continue  # imdb.vocab, imdbEr.txt, *.feat, directories
             split, folder, rid, rating = match.groups()
             text = tf.extractfile(member).read().decode("utf-8")
             text = _BR.sub("\n", text)
             split_name = "unsup" if folder == "unsup" else split
             label = {"pos": 1, "neg": 0, "unsup": -1}[folder]
             rows.append((text, label, int(rating), split_name,
-                         member.name.removeprefix("aclImdb/"), int(rid)))
-    frame = pd.DataFrame(rows, columns=["text", "label", "rating", "split", "file", "review_id"])
+                         member.name.removeprefix("aclImdb/"), int(rid), (split, folder)))
+    frame = pd.DataFrame(rows, columns=["text", "label", "rating", "split", "file", "review_id", "folder"])
+    frame["film"] = [_nth(films.get(folder, []), rid) for folder, rid in zip(frame["folder"], frame["review_id"])]
+    frame = frame.drop(columns="folder")
     return frame.sort_values(["split", "label", "review_id"], kind="stable").reset_index(drop=True)
+
+
+def _film_id(url: str) -> str:
+    match = _IMDB_FILM.search(url)
+    return match.group(1) if match else ""
+
+
+def _nth(items: list[str], i: int) -> str:
+    return items[i] if i < len(items) else ""
 
 
 # --- plain-text corpora ------------------------------------------------------------------------

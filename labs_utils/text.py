@@ -2,7 +2,8 @@
 
 Why: torchtext is dead, and every RNN lab needs the same four pieces:
 
-* ``tokenize`` -- lower-cases and splits words, numbers, contractions and punctuation;
+* ``tokenize`` -- lower-cases and splits words, numbers, contractions and punctuation
+  (optionally splitting clitics as GloVe's corpora did: "don't" -> "do" "n't");
 * ``flatten_corpus`` -- a corpus as one id array plus document ids (for word2vec windows);
 * ``Vocab`` -- token <-> id with ``<pad>`` = 0 and ``<unk>`` = 1, ``min_freq``/``max_size``,
   deterministic order (count, then alphabet), save/load as JSON;
@@ -31,20 +32,39 @@ PAD_ID, UNK_ID = 0, 1
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]|_", re.UNICODE)
 
 
-def tokenize(text: str, lower: bool = True, words_only: bool = False) -> list[str]:
+# a clitic at the end of a word, split off as the Penn Treebank tokenizer did for GloVe's corpora
+_CLITIC = re.compile(r"^(.+?)(n't|'s|'re|'ve|'ll|'d|'m)$", re.IGNORECASE)
+
+
+def tokenize(text: str, lower: bool = True, words_only: bool = False,
+             split_contractions: bool = False) -> list[str]:
     """Split ``text`` into word and punctuation tokens (``words_only``: drop punctuation).
+
+    ``split_contractions`` splits clitics off as GloVe's training corpora were tokenised
+    ("don't" -> "do" "n't", "can't" -> "ca" "n't", "it's" -> "it" "'s", "i'm" -> "i" "'m",
+    with ’ read as '): GloVe has vectors for those pieces and none for "don't" or "it's",
+    which are among the most frequent words of reviews. Use it wherever GloVe is looked up.
 
     >>> tokenize("Don't stop -- it's 3.5 stars!")
     ["don't", 'stop', '-', '-', "it's", '3.5', 'stars', '!']
     >>> tokenize("Don't stop -- it's 3.5 stars!", words_only=True)
     ["don't", 'stop', "it's", '3.5', 'stars']
+    >>> tokenize("Don't stop -- it's 3.5 stars!", words_only=True, split_contractions=True)
+    ['do', "n't", 'stop', 'it', "'s", '3.5', 'stars']
     """
     if lower:
         text = text.lower()
     tokens = _TOKEN.findall(text)
     if words_only:
         tokens = [t for t in tokens if t[0].isalnum()]
+    if split_contractions:
+        tokens = [piece for t in tokens for piece in _split_clitic(t)]
     return tokens
+
+
+def _split_clitic(token: str) -> tuple[str, ...]:
+    match = _CLITIC.match(token.replace("’", "'"))
+    return match.groups() if match else (token,)
 
 
 class Vocab:
@@ -210,3 +230,24 @@ class BucketBatchSampler(torch.utils.data.Sampler):
         if self.drop_last:
             return sum(k // self.batch_size for k in sizes)
         return sum(-(-k // self.batch_size) for k in sizes)
+
+
+def bucket_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0,
+                  pool_batches: int = 50, drop_last: bool = False,
+                  collate_fn=collate_batch) -> torch.utils.data.DataLoader:
+    """A DataLoader of length-bucketed, padded batches: ``(tokens, lengths, labels)``.
+
+    ``dataset`` holds ``(ids, label)`` pairs (an ``EncodedDataset``, or anything whose
+    items' first element has a length). Batches come from ``BucketBatchSampler`` (similar
+    lengths, little padding; a new deterministic order each epoch for a given ``seed``) and
+    are padded by ``collate_fn``. ``shuffle=False`` keeps the data order within pools of
+    ``batch_size * pool_batches``, for evaluation.
+    """
+    if len(dataset) == 0:
+        raise ValueError("bucket_loader got an empty dataset: check the split and the filters that built it")
+    if batch_size < 1:
+        raise ValueError(f"bucket_loader: batch_size must be >= 1, got {batch_size}")
+    lengths = dataset.lengths() if hasattr(dataset, "lengths") else [len(dataset[i][0]) for i in range(len(dataset))]
+    sampler = BucketBatchSampler(lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches,
+                                 seed=seed, drop_last=drop_last)
+    return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate_fn)

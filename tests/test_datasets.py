@@ -260,6 +260,59 @@ def test_derived_split_is_deterministic(synthetic_trec):
     assert len(synthetic_trec.parsed_files()) == 1
 
 
+@pytest.fixture
+def synthetic_imdb(isolated, build_imdb_tar):
+    """400 training reviews of 40 films (10 each, films of both polarities) in the aclImdb layout."""
+    rng = random.Random(5)
+    reviews, urls = {}, {"pos": [], "neg": []}
+    for i in range(400):
+        folder = "pos" if i % 2 else "neg"
+        rid = len(urls[folder])
+        reviews[f"aclImdb/train/{folder}/{rid}_{8 if folder == 'pos' else 2}.txt"] = f"review {i}"
+        urls[folder].append(f"http://www.imdb.com/title/tt{rng.randrange(40):07d}/usercomments")
+    other = {f"aclImdb/train/urls_{f}.txt": "\n".join(lines) + "\n" for f, lines in urls.items()}
+    data = build_imdb_tar(reviews=reviews, other=other).read_bytes()
+    src = isolated.source("imdb/aclImdb_v1_rebuilt.tar.gz", data)
+    isolated.register("imdb", {"train": src, "test": src, "unsup": src})
+    isolated.stage("imdb/aclImdb_v1_rebuilt.tar.gz", data)
+    return isolated
+
+
+def test_imdb_validation_shares_no_film_with_train(synthetic_imdb):
+    full, train, val = (datasets.load("imdb", s) for s in ("train_full", "train", "validation"))
+    assert set(train["film"]).isdisjoint(val["film"])
+    assert sorted([*train["file"], *val["file"]]) == sorted(full["file"])
+    assert 20 <= len(val) <= 80  # about 10% of 400, in whole films of ~10 reviews
+    assert abs(val["label"].mean() - 0.5) < 0.15  # stratified by label as far as whole films allow
+    for p in synthetic_imdb.parsed_files():  # deterministic: parse again from scratch
+        p.unlink()
+    pd.testing.assert_frame_equal(val, datasets.load("imdb", "validation"))
+
+
+def test_grouped_holdout_treats_reviews_without_a_film_as_their_own_group():
+    frame = pd.DataFrame({"label": [0, 1] * 50, "film": [""] * 100})
+    parts = datasets._grouped_holdout(frame, "film", {"validation": 0.1})
+    assert len(parts["validation"]) == 10 and len(parts["train"]) == 90
+    with pytest.raises(ValueError, match="one held-out part"):
+        datasets._grouped_holdout(frame, "film", {"validation": 0.1, "test": 0.1})
+
+
+def test_corrupt_parsed_cache_is_removed_and_parsed_again(isolated, fixtures_dir, capsys):
+    data = (fixtures_dir / "trec_test.label").read_bytes()
+    parser, calls = _counting(parsers.parse_trec)
+    isolated.register("trec", {"test": isolated.source("trec/TREC_10.label", data)}, parser=parser)
+    isolated.stage("trec/TREC_10.label", data)
+    first = datasets.load("trec", "test")
+    (table,) = isolated.parsed_files()
+    table.write_bytes(table.read_bytes()[:40])  # a truncated write, as after a disk error
+    second = datasets.load("trec", "test")
+    pd.testing.assert_frame_equal(first, second)
+    assert len(calls) == 2  # parsed again from the verified source
+    out = capsys.readouterr().out
+    assert "parsed cache" in out and "unreadable" in out and "re-parsing TREC_10.label" in out
+    assert len(pd.read_parquet(table)) == len(first)  # and the cache is whole again
+
+
 AMAZON_STARS = {5: 100, 4: 50, 3: 25, 2: 15, 1: 10}
 
 
@@ -490,4 +543,8 @@ def test_real_imdb(real):
         assert not frame["text"].str.contains("<br", case=False, regex=False).any()
     assert full["text"].str.contains("\n").any()
     val = datasets.load("imdb", "validation")
-    assert len(val) == 2500 and set(val["file"]).isdisjoint(datasets.load("imdb", "train")["file"])
+    train = datasets.load("imdb", "train")
+    assert 2400 <= len(val) <= 2600 and set(val["file"]).isdisjoint(train["file"])
+    assert len(val) + len(train) == 25000
+    assert set(val["film"]).isdisjoint(train["film"])  # grouped by film, as the official test set is
+    assert (full["film"].str.match(r"tt\d+$")).all() and (test["film"].str.match(r"tt\d+$")).all()

@@ -185,7 +185,7 @@ def test_amazon_missing_or_out_of_range_rating(record):
 
 def test_imdb_tar_rows(build_imdb_tar):
     df = parsers.parse_imdb_tar(build_imdb_tar())
-    assert list(df.columns) == ["text", "label", "rating", "split", "file", "review_id"]
+    assert list(df.columns) == ["text", "label", "rating", "split", "file", "review_id", "film"]
     assert len(df) == 8  # imdb.vocab, imdbEr.txt, urls_*.txt, notes.txt and directories skipped
     by_file = df.set_index("file")
     assert by_file.loc["train/pos/0_9.txt", "text"] == "Bromwell High is a cartoon comedy.\n\nIt ran at the same time."
@@ -200,6 +200,10 @@ def test_imdb_tar_rows(build_imdb_tar):
     }
     got = {f: tuple(r) for f, r in by_file[["label", "rating", "split", "review_id"]].iterrows()}
     assert got == expected
+    # film: line <review id> of the folder's urls_*.txt; the fixture's urls files have one line each
+    films = by_file["film"].to_dict()
+    assert films["train/pos/0_9.txt"] == "tt0453418" and films["test/neg/0_2.txt"] == "tt0064354"
+    assert films["train/pos/1_7.txt"] == "" and films["train/neg/0_3.txt"] == ""  # no url line for them
     # sorted by split, label, review id
     assert df["file"].tolist() == ["test/neg/0_2.txt", "test/pos/0_10.txt", "test/pos/12_8.txt",
                                    "train/neg/0_3.txt", "train/neg/10_1.txt", "train/pos/0_9.txt",

@@ -320,3 +320,63 @@ def test_flatten_corpus_ids_doc_ids_and_unknown_words():
     assert vocab.decode(kept) == ["a", "b", "<unk>", "b", "a", "a"] and kept_docs.tolist() == [0, 0, 0, 2, 2, 2]
     empty_ids, empty_docs = flatten_corpus([], vocab)
     assert len(empty_ids) == 0 and len(empty_docs) == 0
+
+
+# --- GloVe-style contractions ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("don't", ["do", "n't"]), ("can't", ["ca", "n't"]), ("won't", ["wo", "n't"]),
+    ("doesn't", ["does", "n't"]), ("it's", ["it", "'s"]), ("i'm", ["i", "'m"]),
+    ("they're", ["they", "'re"]), ("we've", ["we", "'ve"]), ("we'll", ["we", "'ll"]),
+    ("he'd", ["he", "'d"]), ("john's", ["john", "'s"]), ("it’s", ["it", "'s"]),
+    ("o'clock", ["o'clock"]), ("rock'n'roll", ["rock'n'roll"]), ("well-made", ["well-made"]),
+    ("Don't stop.", ["do", "n't", "stop", "."]),
+])
+def test_split_contractions_as_glove_corpora_did(text, expected):
+    assert tokenize(text, split_contractions=True) == expected
+
+
+def test_contractions_kept_by_default_and_split_after_words_only():
+    assert tokenize("I'm sure it's fine") == ["i'm", "sure", "it's", "fine"]
+    # "'s" does not start with a letter: words_only must not drop the clitic it has just split off
+    assert tokenize("It's fine!", words_only=True, split_contractions=True) == ["it", "'s", "fine"]
+
+
+def test_split_contractions_lowers_glove_oov_share():
+    from labs_utils.embeddings import load_glove
+
+    glove = load_glove()
+    text = "I don't know why it's rated so low, I'm sure you'll love it. Didn't they say it can't fail?"
+    for split, expected_oov in ((False, {"don't", "it's", "i'm", "you'll", "didn't", "can't"}), (True, set())):
+        words = set(tokenize(text, words_only=True, split_contractions=split))
+        assert {w for w in words if w not in glove.key_to_index} == expected_oov
+
+
+# --- bucket_loader --------------------------------------------------------------------------------------
+
+def test_bucket_loader_pads_buckets_and_covers_every_item_once():
+    from labs_utils.text import bucket_loader
+
+    lengths = [1, 9, 2, 8, 3, 7, 4, 6, 5, 5]
+    data = EncodedDataset([torch.arange(1, n + 1) for n in lengths], list(range(10)))
+    loader = bucket_loader(data, batch_size=2, seed=3, pool_batches=5)
+    seen = []
+    for tokens, lens, labels in loader:
+        assert tokens.shape == (len(labels), int(lens.max()))
+        assert (lens == torch.tensor([lengths[i] for i in labels.tolist()])).all()
+        assert int(lens.max() - lens.min()) <= 1  # sorted pool: neighbours in length share a batch
+        seen += labels.tolist()
+    assert sorted(seen) == list(range(10))
+    first_epoch = [b[2].tolist() for b in loader]
+    assert first_epoch != [b[2].tolist() for b in loader]  # a new order each epoch
+    fixed = [b[2].tolist() for b in bucket_loader(data, batch_size=4, shuffle=False)]
+    assert sum(fixed, []) == sorted(range(10), key=lambda i: lengths[i])  # no shuffle: one pool, sorted
+
+
+def test_bucket_loader_bad_input():
+    from labs_utils.text import bucket_loader
+
+    with pytest.raises(ValueError, match="empty dataset"):
+        bucket_loader(EncodedDataset([], []), batch_size=4)
+    with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
+        bucket_loader(EncodedDataset([torch.tensor([1])], [0]), batch_size=0)
