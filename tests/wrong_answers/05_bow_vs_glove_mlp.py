@@ -1,0 +1,32 @@
+"""Lab 05: wrong answers that pass the visible checks and fail the hidden ones (see tests/test_hidden_tests.py)."""
+
+PRELUDE = """\
+import torch
+import torch.nn.functional as F
+from labs_utils.text import Vocab
+"""
+
+_CE_GRAD_UNSTABLE_SOFTMAX = '''\
+def softmax_ce_grad(logits, targets):
+    e = torch.exp(logits)                               # softmax by hand, without subtracting the max
+    probs = e / e.sum(dim=1, keepdim=True)
+    onehot = F.one_hot(targets, num_classes=logits.shape[1]).to(logits.dtype)
+    return (probs - onehot) / logits.shape[0]
+'''
+
+_SENTENCE_VECTORS_FLOAT32 = '''\
+def sentence_vectors(token_lists, vocab, matrix):
+    out = torch.zeros(len(token_lists), matrix.shape[1])   # float32, whatever the matrix's dtype
+    for i, toks in enumerate(token_lists):
+        ids = [vocab.stoi[t] for t in toks if t in vocab]
+        if ids:
+            out[i] = matrix[ids].mean(dim=0)
+    return out
+'''
+
+CASES = [
+    dict(solution="softmax_ce_grad", test="softmax_ce_grad_test", setup=[], wrong=_CE_GRAD_UNSTABLE_SOFTMAX,
+         name="softmax_overflows", why="softmax as exp(l) / sum exp(l): inf / inf = nan for logits near 1000"),
+    dict(solution="sentence_vectors", test="sentence_vectors_test", setup=[], wrong=_SENTENCE_VECTORS_FLOAT32,
+         name="float32_output", why="torch.zeros without dtype: a float64 matrix gives float32 sentence vectors"),
+]
