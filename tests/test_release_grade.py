@@ -1,123 +1,102 @@
-"""Tests for tools/release.py (student versions) and tools/grade.py (scoring graded cells)."""
+"""make release / make grade on the real labs, through nbgrader's course pipeline (tools/course.py), and the
+summary page of tools/report.py. The fixture-lab tests of grading (tampering, hidden tests, bad input, a class)
+are in tests/test_course.py.
+
+Only one lab is executed here: lab 05 (quick profile, ~30 s), graded solved and as released; every other lab is
+only released (no execution), since `make test` already runs each notebook once under nbval.
+"""
 from __future__ import annotations
 
-import importlib.util
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import report
+from tools.course import Course, grade_cells
+
 ROOT = Path(__file__).resolve().parents[1]
+LABS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REAL_LAB = "05_bow_vs_glove_mlp"
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
 
 
-def _tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return Course(tmp_path_factory.mktemp("course") / "course")
 
 
-release, grade = _tool("release"), _tool("grade")
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if len(line.strip()) > 12]
 
 
-def _cell(source, **nbgrader):
-    cell = nbformat.v4.new_code_cell(source)
-    if nbgrader:
-        cell.metadata["nbgrader"] = {"schema_version": 3, "locked": False, "task": False, **nbgrader}
-    return cell
+def _by_id(nb) -> dict[str, str]:
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id")}
 
 
-@pytest.fixture
-def lab(tmp_path) -> Path:
-    """A small lab: two graded implementations, one hidden test, and a cell that uses an answer."""
-    cells = [
-        _cell("import math"),
-        _cell("def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION",
-              grade_id="add", solution=True, grade=False),
-        _cell("assert add(1, 2) == 3\n### BEGIN HIDDEN TESTS\nassert add(-1, 1) == 0\n### END HIDDEN TESTS",
-              grade_id="add_test", solution=False, grade=True, points=2),
-        _cell("def hyp(a, b):\n    ### BEGIN SOLUTION\n    return math.sqrt(a * a + b * b)\n    ### END SOLUTION",
-              grade_id="hyp", solution=True, grade=False),
-        _cell("assert hyp(3, 4) == 5", grade_id="hyp_test", solution=False, grade=True, points=1),
-        _cell("print(add(2, 2))"),
-    ]
-    cells[0].outputs = [nbformat.v4.new_output("stream", text="an old output\n")]
-    path = tmp_path / "lab.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    return path
-
-
-def test_release_clears_solutions_hidden_tests_and_outputs(lab):
-    student, solutions = release.release(nbformat.read(lab, as_version=4))
-    assert solutions == 2
-    sources = [c.source for c in student.cells]
-    assert "return a + b" not in sources[1] and "raise NotImplementedError()" in sources[1]
-    assert "def add(a, b):" in sources[1]                       # the signature stays
-    assert "add(-1, 1)" not in sources[2] and "add(1, 2) == 3" in sources[2]
-    assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
-    assert not any(m in s for s in sources for m in release.MARKERS)
-
-
-def test_release_refuses_markers_outside_solution_cells(lab):
-    nb = nbformat.read(lab, as_version=4)
-    nb.cells.append(_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION"))
-    with pytest.raises(Exception, match="(?i)solution"):
-        release.release(nb)
-
-
-def test_grading_the_source_passes_every_graded_cell(lab):
-    rows = grade.grade(lab, timeout=120)
-    assert [(r["grade_id"], r["passed"], r["earned"]) for r in rows] == [("add_test", True, 2.0), ("hyp_test", True, 1.0)]
-
-
-def test_grading_the_release_scores_zero_without_crashing(lab, tmp_path):
-    student, _ = release.release(nbformat.read(lab, as_version=4))
-    released = tmp_path / "student.ipynb"
-    nbformat.write(student, released)
-    rows = grade.grade(released, timeout=120)
-    assert [(r["grade_id"], r["passed"], r["earned"]) for r in rows] == [("add_test", False, 0.0), ("hyp_test", False, 0.0)]
-    assert all("NotImplementedError" in r["error"] for r in rows)
-
-
-def test_one_wrong_answer_fails_only_its_cell(lab, tmp_path):
-    nb = nbformat.read(lab, as_version=4)
-    nb.cells[3].source = nb.cells[3].source.replace("a * a + b * b", "a + b")
-    wrong = tmp_path / "wrong.ipynb"
-    nbformat.write(nb, wrong)
-    rows = grade.grade(wrong, timeout=120)
-    assert [(r["grade_id"], r["passed"]) for r in rows] == [("add_test", True), ("hyp_test", False)]
-    assert rows[1]["error"].startswith("AssertionError")
-
-
-def test_grade_main_exit_codes(lab, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("sys.argv", ["grade.py", str(lab)])
-    assert grade.main() == 0
-    assert "total: 3/3 points; 2 passed, 0 failed" in capsys.readouterr().out
-    empty = tmp_path / "empty.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[_cell("x = 1")]), empty)
-    monkeypatch.setattr("sys.argv", ["grade.py", str(empty)])
-    assert grade.main() == 2
-    assert "no graded cells" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
-def test_every_lab_releases_without_solution_code(notebook):
+@pytest.mark.parametrize("notebook", LABS, ids=lambda p: p.stem)
+def test_every_lab_releases_without_solution_code(course, notebook):
     source = nbformat.read(notebook, as_version=4)
-    student, solutions = release.release(source)
-    stubs = sum(c.source.count("raise NotImplementedError()") for c in student.cells)
-    assert stubs >= solutions
-    for before, after in zip(source.cells, student.cells):
-        if before.metadata.get("nbgrader", {}).get("solution"):
-            body = before.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
-            solution_lines = [l.strip() for l in body.splitlines() if l.strip()]
-            assert not any(l in after.source for l in solution_lines if len(l) > 12), before.metadata["nbgrader"]["grade_id"]
+    student = _by_id(nbformat.read(course.add_lab(notebook.stem), as_version=4))
+    assert set(student) == set(_by_id(source))                      # every graded cell is in the release
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade_id"):
+            continue
+        released = student[meta["grade_id"]]
+        assert "### BEGIN" not in released and "### END" not in released, meta["grade_id"]
+        if meta.get("solution"):
+            body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            leaked = [line for line in _lines(body) if line in released]
+            assert not leaked, (meta["grade_id"], leaked)
+            assert cell.cell_type != "code" or "raise NotImplementedError()" in released, meta["grade_id"]
+        visible = HIDDEN.sub("", cell.source)
+        hidden = [line for block in HIDDEN.findall(cell.source) for line in _lines(block) if line not in visible]
+        assert not [line for line in hidden if line in released], (meta["grade_id"], "hidden test in release")
+
+
+@pytest.fixture(scope="module")
+def real_lab(course):
+    """Lab 05 graded twice in the course directory: the source (solved) and its release (unsolved)."""
+    results = ROOT / "results" / f"{REAL_LAB}.json"
+    before = results.stat().st_mtime_ns if results.exists() else None
+    released = course.add_lab(REAL_LAB)
+    solved = course.grade("solved", REAL_LAB, ROOT / "notebooks" / f"{REAL_LAB}.ipynb")
+    unsolved = course.grade("unsolved", REAL_LAB, released)
+    after = results.stat().st_mtime_ns if results.exists() else None
+    return dict(solved=solved, unsolved=unsolved, real_results_untouched=before == after)
+
+
+def test_real_lab_solved_scores_full_points(real_lab, course):
+    scores = real_lab["solved"].scores
+    auto = [s for s in scores if s.status != "MANUAL"]
+    assert auto and all(s.status == "PASS" for s in auto), [(s.grade_id, s.message) for s in auto]
+    assert sum(s.score for s in auto) == sum(s.points for s in auto) > 0
+    source = nbformat.read(ROOT / "notebooks" / f"{REAL_LAB}.ipynb", as_version=4)
+    assert [s.grade_id for s in scores] == [g for g, _, _ in grade_cells(source)]
+    hidden = [line for cell in source.cells for block in HIDDEN.findall(cell.source) for line in _lines(block)]
+    autograded = course.path("autograded", "solved", REAL_LAB).read_text(encoding="utf-8")
+    assert all(json.dumps(line)[1:-1] in autograded for line in hidden), "hidden tests did not run at grading"
+
+
+def test_real_lab_release_scores_zero_on_every_graded_cell(real_lab):
+    scores = real_lab["unsolved"].scores
+    assert scores and all(s.status == "FAIL" and s.score == 0 for s in scores), \
+        [(s.grade_id, s.status) for s in scores if s.status != "FAIL"]
+    assert any("NotImplementedError" in s.message for s in scores)
+
+
+def test_real_lab_grading_records_inside_the_course(real_lab, course):
+    assert (course.root / "results" / f"{REAL_LAB}.json").exists()     # the quick run recorded here ...
+    assert real_lab["real_results_untouched"]                          # ... and not over results/
 
 
 # --- tools/report.py: the summary page --------------------------------------------------------------
 
 def test_report_summary_puts_run_beside_references(tmp_path):
-    report = _tool("report")
     (tmp_path / "03_packed_rnn_trec.json").write_text(json.dumps(
         {"profile": "full", "device": "cuda", "device_name": "H100", "metrics": {"test_accuracy": 0.9234}}))
     (tmp_path / "00_getting_started.json").write_text(json.dumps(
@@ -133,27 +112,5 @@ def test_report_summary_puts_run_beside_references(tmp_path):
 
 
 def test_report_references_name_recorded_labs():
-    report = _tool("report")
     stems = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     assert stems <= set(report.REFERENCES), f"add reference rows for {sorted(stems - set(report.REFERENCES))}"
-
-
-# --- the real labs: a released notebook fails exactly its graded cells, and grading it does not crash -------
-
-GRADED_LABS = [p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-               if grade.graded_cells(nbformat.read(p, as_version=4))]
-
-
-@pytest.mark.parametrize("notebook", GRADED_LABS, ids=lambda p: p.stem)
-def test_released_lab_scores_zero_on_every_graded_cell(notebook, tmp_path, monkeypatch):
-    monkeypatch.setenv("LABS_PROFILE", "quick")
-    monkeypatch.setenv("LABS_RESULTS_DIR", str(tmp_path / "results"))  # never overwrite a real run's results
-    student, solutions = release.release(nbformat.read(notebook, as_version=4))
-    released = tmp_path / notebook.name
-    nbformat.write(student, released)
-    rows = grade.grade(released, timeout=600)
-    assert len(rows) == len(grade.graded_cells(student)) >= 1
-    failing = [r["grade_id"] for r in rows if not r["passed"]]
-    assert failing == [r["grade_id"] for r in rows], f"graded cells that pass without a solution: " \
-        f"{[r['grade_id'] for r in rows if r['passed']]}"
-    assert sum(r["earned"] for r in rows) == 0
