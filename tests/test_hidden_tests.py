@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import matplotlib
@@ -49,7 +49,7 @@ CASES = [(stem, case) for stem, lab in LABS.items() for case in lab.CASES]
 IDS = [f"{stem}::{case['solution']}::{_short(case)}" for stem, case in CASES]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sources(stem: str, grade_ids: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(cell_sources(f"{stem}.ipynb", list(grade_ids)))
 
@@ -72,9 +72,15 @@ def test_wrong_answer_passes_visible_and_fails_hidden(stem, case):
     test_source = _sources(stem, (case["test"],))[0]
     assert BEGIN in test_source, f"{stem}: test cell {case['test']!r} has no hidden block for this case"
     _run(stem, case, None, hidden=True)                 # the reference solution passes everything
-    _run(stem, case, case["wrong"], hidden=False)       # the mistake gets through the visible asserts ...
-    with pytest.raises(Exception):                      # ... and the hidden block catches it
+    try:                                                # the mistake gets through the visible asserts ...
+        _run(stem, case, case["wrong"], hidden=False)
+    except Exception as error:
+        pytest.fail(f"{stem}: this wrong answer already fails the visible part of {case['test']!r}: {error!r}")
+    try:                                                # ... and the hidden block catches it
         _run(stem, case, case["wrong"], hidden=True)
+    except Exception:
+        return
+    pytest.fail(f"{stem}: the hidden tests of {case['test']!r} let this wrong answer through: {case['why']}")
 
 
 def _graded_labs() -> dict[str, list[str]]:
@@ -92,6 +98,7 @@ GRADED_LABS = _graded_labs()
 
 @pytest.mark.parametrize("stem", sorted(GRADED_LABS))
 def test_every_hidden_block_fails_a_wrong_answer(stem):
-    cases = LABS[stem].CASES if stem in LABS else []
-    uncovered = set(GRADED_LABS[stem]) - {case["test"] for case in cases}
-    assert not uncovered, f"{stem}: hidden blocks no case in tests/wrong_answers/{stem}.py shows to fail: {uncovered}"
+    covered = {case["test"] for case in LABS[stem].CASES} if stem in LABS else set()
+    hidden = set(GRADED_LABS[stem])
+    assert not hidden - covered, f"{stem}: hidden blocks no case in tests/wrong_answers/{stem}.py shows to fail: " \
+        f"{hidden - covered}"
