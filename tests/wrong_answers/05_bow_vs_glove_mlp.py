@@ -2,8 +2,10 @@
 
 PRELUDE = """\
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from labs_utils.text import Vocab
+from labs_utils.train import count_parameters
 """
 
 _CE_GRAD_UNSTABLE_SOFTMAX = '''\
@@ -24,9 +26,28 @@ def sentence_vectors(token_lists, vocab, matrix):
     return out
 '''
 
+_FEEDFORWARD_INPUT_BN_WITH_HIDDEN = '''\
+class FeedForward(nn.Module):
+    def __init__(self, n_in, hidden_sizes, n_out, dropout=0.5, input_bn=True):
+        super().__init__()
+        layers = [nn.BatchNorm1d(n_in)] if hidden_sizes else []    # input BN whenever there is a hidden layer
+        width = n_in
+        for h in hidden_sizes:
+            layers += [nn.Linear(width, h), nn.ReLU(), nn.BatchNorm1d(h), nn.Dropout(dropout)]
+            width = h
+        layers.append(nn.Linear(width, n_out))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+'''
+
 CASES = [
     dict(solution="softmax_ce_grad", test="softmax_ce_grad_test", setup=[], wrong=_CE_GRAD_UNSTABLE_SOFTMAX,
          name="softmax_overflows", why="softmax as exp(l) / sum exp(l): inf / inf = nan for logits near 1000"),
+    dict(solution="feedforward", test="feedforward_test", setup=[], wrong=_FEEDFORWARD_INPUT_BN_WITH_HIDDEN,
+         name="input_bn_ignored", why="input BatchNorm decided by 'has hidden layers' instead of input_bn: the "
+         "visible cases (hidden layers with input_bn=True, none with False) cannot tell"),
     dict(solution="sentence_vectors", test="sentence_vectors_test", setup=[], wrong=_SENTENCE_VECTORS_FLOAT32,
          name="float32_output", why="torch.zeros without dtype: a float64 matrix gives float32 sentence vectors"),
 ]
