@@ -1,0 +1,77 @@
+"""Lab 01: wrong answers that pass the visible checks and fail the hidden ones (see tests/test_hidden_tests.py)."""
+
+PRELUDE = """\
+import time
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+"""
+
+_NOISE_ARGSORT_INDEXED = '''\
+def noise_distribution(counts, power=0.75):
+    counts = np.asarray(counts)
+    order = np.argsort(counts, kind="stable")
+    weights = torch.as_tensor(np.sort(counts), dtype=torch.float64).pow(power)[order]   # not the inverse of order
+    return weights / weights.sum()
+
+
+def sample_negatives(noise, shape, generator=None):
+    cumulative = noise.cumsum(0)
+    u = torch.rand(int(np.prod(shape)), generator=generator, dtype=cumulative.dtype) * cumulative[-1]
+    return torch.searchsorted(cumulative, u, right=True).view(*shape)
+'''
+
+_PAIRS_CONTEXT_REACH = '''\
+def skipgram_pairs(ids, doc_ids, window, rng=None):
+    ids, doc_ids = np.asarray(ids), np.asarray(doc_ids)
+    n = len(ids)
+    reach = np.full(n, window) if rng is None else rng.integers(1, window + 1, size=n)
+    centres, contexts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for d in range(1, min(window, n - 1) + 1):
+        keep = np.flatnonzero((doc_ids[:-d] == doc_ids[d:]) & (reach[:-d] >= d))   # one mask for both sides
+        centres += [ids[keep], ids[keep + d]]
+        contexts += [ids[keep + d], ids[keep]]
+    return np.concatenate(centres).astype(np.int64), np.concatenate(contexts).astype(np.int64)
+'''
+
+_LOSS_MIXES_PAIRS = '''\
+def sgns_loss(centre, context, noise):
+    positive = F.logsigmoid((centre * context).sum(-1))
+    negative = F.logsigmoid(-(noise @ centre.T)).sum(-1).sum(-1)   # [B, k, B]: every centre against every noise
+    return -(positive + negative)
+'''
+
+_MODEL_SWAPPED_TABLES = '''\
+class SkipGramNS(nn.Module):
+    def __init__(self, vocab_size, dim, sparse=True):
+        super().__init__()
+        self.centre = nn.Embedding(vocab_size, dim, sparse=sparse)
+        self.context = nn.Embedding(vocab_size, dim, sparse=sparse)
+        nn.init.uniform_(self.centre.weight, -0.5 / dim, 0.5 / dim)
+        nn.init.zeros_(self.context.weight)
+
+    def forward(self, centres, contexts, negatives):
+        return sgns_loss(self.context(centres), self.centre(contexts), self.centre(negatives))
+'''
+
+CASES = [
+    dict(solution="noise_distribution", test="noise_distribution_test", setup=[], wrong=_NOISE_ARGSORT_INDEXED,
+         name="noise_argsort_indexed",
+         why="weights computed on sorted counts and indexed by argsort instead of its inverse: words get "
+             "another word's probability (the visible counts' sort order happens to be its own inverse)"),
+    dict(solution="skipgram_pairs", test="skipgram_pairs_test", setup=[], wrong=_PAIRS_CONTEXT_REACH,
+         name="pairs_reach_of_context",
+         why="left-side pairs use the context's reach instead of the centre's: each distance keeps the right "
+             "share, but a centre's window is no longer one reach on both sides"),
+    dict(solution="sgns_loss", test="sgns_loss_test", setup=[], wrong=_LOSS_MIXES_PAIRS,
+         name="loss_mixes_pairs",
+         why="noise @ centre.T scores every noise vector against every centre of the batch: right for one pair "
+             "(the visible value), wrong for a batch"),
+    dict(solution="skipgram_model", test="skipgram_model_test", setup=["sgns_loss"], wrong=_MODEL_SWAPPED_TABLES,
+         name="model_swapped_tables",
+         why="centres looked up in the context table and contexts in the centre table: with zero-initialised "
+             "context vectors every visible check still holds"),
+]
