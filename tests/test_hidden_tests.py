@@ -8,7 +8,8 @@ source of a wrong solution cell) and ``why`` (the mistake). Every case runs in t
 * PRELUDE + setup + ``wrong`` + the test cell without its hidden block (what students see): passes;
 * PRELUDE + setup + ``wrong`` + the whole test cell: raises, so the hidden block is what catches the mistake.
 
-A last test checks that no lab has a hidden block without a case.
+A last test checks every lab with graded cells has >= 2 test cells with a hidden block, each with a case, and no
+hidden block without one.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ IDS = [f"{stem}::{case['solution']}::{_short(case)}" for stem, case in CASES]
 
 @cache
 def _sources(stem: str, grade_ids: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(cell_sources(f"{stem}.ipynb", list(grade_ids)))
+    return tuple(cell_sources(ROOT / "notebooks" / f"{stem}.ipynb", list(grade_ids)))
 
 
 def _run(stem: str, case: dict, solution: str | None, hidden: bool) -> None:
@@ -97,8 +98,9 @@ GRADED_LABS = _graded_labs()
 
 
 @pytest.mark.parametrize("stem", sorted(GRADED_LABS))
-def test_every_hidden_block_fails_a_wrong_answer(stem):
+def test_every_lab_has_two_hidden_tests_each_failing_a_wrong_answer(stem):
     covered = {case["test"] for case in LABS[stem].CASES} if stem in LABS else set()
     hidden = set(GRADED_LABS[stem])
+    assert len(hidden & covered) >= 2, f"{stem}: {len(hidden & covered)} test cells with hidden tests and a case, not 2"
     assert not hidden - covered, f"{stem}: hidden blocks no case in tests/wrong_answers/{stem}.py shows to fail: " \
         f"{hidden - covered}"
