@@ -33,8 +33,12 @@ def _cell(source, kind="code", **nbgrader):
 ENV_CELL = ("import math, os, pathlib\n"
             "out = pathlib.Path(os.environ['LABS_RESULTS_DIR'])\n"
             "out.mkdir(parents=True, exist_ok=True)\n"
+            "seed = pathlib.Path(os.environ['LABS_ARTIFACTS_DIR'], 'quick', 'lab01', 'vectors.txt')\n"
             "(out / 'env.txt').write_text(' '.join([os.environ.get('LABS_PROFILE', ''), "
-            "os.environ.get('MPLBACKEND', 'none'), os.environ.get('LABS_PASSED_ON', 'lost'), os.getcwd()]))")
+            "os.environ.get('MPLBACKEND', 'none'), os.environ.get('LABS_PASSED_ON', 'lost'), "
+            "seed.read_text() if seed.exists() else 'unseeded', os.getcwd()]))\n"
+            "seed.parent.mkdir(parents=True, exist_ok=True)\n"
+            "seed.write_text('overwritten by a submission')")
 
 
 def toy_lab() -> nbformat.NotebookNode:
@@ -132,7 +136,10 @@ def graded_class(tmp_path_factory):
     nbformat.write(other_lab(), labs / "other.ipynb")
     saved = dict(os.environ)
     # grading must use quick and inline figures, and keep the rest of the caller's environment (data folder ...)
-    os.environ.update(LABS_PROFILE="full", MPLBACKEND="Agg", LABS_PASSED_ON="kept")
+    os.environ.update(LABS_PROFILE="full", MPLBACKEND="Agg", LABS_PASSED_ON="kept",
+                      LABS_ARTIFACTS_DIR=str(base / "ours"))       # our quick artifacts, copied for each run
+    (base / "ours" / "quick" / "lab01").mkdir(parents=True)
+    (base / "ours" / "quick" / "lab01" / "vectors.txt").write_text("reference")
     try:
         course = Course(base / "course", labs=labs, timeout=TIMEOUT)
         released = nbformat.read(course.add_lab("toy"), as_version=4)
@@ -203,12 +210,16 @@ def test_hidden_test_runs_at_grading(graded_class):
 
 def test_grading_runs_quick_profile_inline_figures_inside_the_course(graded_class):
     course = graded_class["course"].root
-    profile, backend, passed_on, cwd = (course / "results" / "env.txt").read_text().split(" ", 3)
-    # the caller had LABS_PROFILE=full and MPLBACKEND=Agg; the kernel chose its inline backend itself
-    assert (profile, backend, passed_on) == ("quick", "module://matplotlib_inline.backend_inline", "kept")
-    assert Path(cwd).is_relative_to(course / "autograded")
+    for student in ("solved", "unsolved", "tampered"):
+        work = course / "work" / student / "toy"
+        profile, backend, passed_on, seed, cwd = (work / "results" / "env.txt").read_text().split(" ", 4)
+        # the caller had LABS_PROFILE=full and MPLBACKEND=Agg; the kernel chose its inline backend itself
+        assert (profile, backend, passed_on) == ("quick", "module://matplotlib_inline.backend_inline", "kept")
+        assert seed == "reference"            # each run starts from our artifacts, not a classmate's
+        assert Path(cwd) == course / "autograded" / student / "toy"
+    assert (graded_class["base"] / "ours" / "quick" / "lab01" / "vectors.txt").read_text() == "reference"
     assert graded_class["unchanged"], "grading changed the submissions folder"
-    assert sorted(p.name for p in graded_class["base"].iterdir()) == ["course", "labs", "submissions"]
+    assert sorted(p.name for p in graded_class["base"].iterdir()) == ["course", "labs", "ours", "submissions"]
 
 
 @pytest.mark.parametrize("student,expected,words", [

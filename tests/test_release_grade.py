@@ -8,6 +8,7 @@ only released (no execution), since `make test` already runs each notebook once 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -59,15 +60,23 @@ def test_every_lab_releases_without_solution_code(course, notebook):
 
 
 @pytest.fixture(scope="module")
-def real_lab(course):
-    """Lab 05 graded twice in the course directory: the source (solved) and its release (unsolved)."""
-    results = ROOT / "results" / f"{REAL_LAB}.json"
-    before = results.stat().st_mtime_ns if results.exists() else None
-    released = course.add_lab(REAL_LAB)
-    solved = course.grade("solved", REAL_LAB, ROOT / "notebooks" / f"{REAL_LAB}.ipynb")
-    unsolved = course.grade("unsolved", REAL_LAB, released)
-    after = results.stat().st_mtime_ns if results.exists() else None
-    return dict(solved=solved, unsolved=unsolved, real_results_untouched=before == after)
+def real_lab(course, tmp_path_factory):
+    """Lab 05 graded twice in the course directory: the source (solved) and its release (unsolved).
+
+    The caller's LABS_RESULTS_DIR points at an empty folder: a grading run must record nothing there.
+    """
+    ours = tmp_path_factory.mktemp("our_results")
+    saved = os.environ.get("LABS_RESULTS_DIR")
+    os.environ["LABS_RESULTS_DIR"] = str(ours)
+    try:
+        released = course.add_lab(REAL_LAB)
+        solved = course.grade("solved", REAL_LAB, ROOT / "notebooks" / f"{REAL_LAB}.ipynb")
+        unsolved = course.grade("unsolved", REAL_LAB, released)
+    finally:
+        os.environ.pop("LABS_RESULTS_DIR")
+        if saved is not None:
+            os.environ["LABS_RESULTS_DIR"] = saved
+    return {"solved": solved, "unsolved": unsolved, "ours": sorted(ours.iterdir())}
 
 
 def test_real_lab_solved_scores_full_points(real_lab, course):
@@ -90,8 +99,9 @@ def test_real_lab_release_scores_zero_on_every_graded_cell(real_lab):
 
 
 def test_real_lab_grading_records_inside_the_course(real_lab, course):
-    assert (course.root / "results" / f"{REAL_LAB}.json").exists()     # the quick run recorded here ...
-    assert real_lab["real_results_untouched"]                          # ... and not over results/
+    recorded = course.root / "work" / "solved" / REAL_LAB / "results" / f"{REAL_LAB}.json"
+    assert json.loads(recorded.read_text())["profile"] == "quick"      # the quick run recorded here ...
+    assert real_lab["ours"] == []                                       # ... and not in the caller's results
 
 
 # --- tools/report.py: the summary page --------------------------------------------------------------

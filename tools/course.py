@@ -16,7 +16,9 @@ notebook's stem and holding that one notebook)::
     course/submitted/<student>/<lab>/<lab>.ipynb   checked copy of what the student handed in
     course/autograded/<student>/<lab>/...          executed and scored by nbgrader
     course/feedback/<student>/<lab>/<lab>.html     feedback page (generate_feedback)
-    course/results, course/artifacts               what graded notebooks record, never the real run's
+    course/work/<student>/<lab>/                   what that run records (results/, artifacts/): never
+                                                   over the real runs' results/ and artifacts/
+    course/scores.csv                              the last class graded (tools/grade.py)
 
 Grading runs the quick profile (``LABS_PROFILE=quick``), with a per-cell timeout.
 """
@@ -104,10 +106,30 @@ class Course:
                 "OverwriteCells": {"add_missing_cells": True},     # a deleted test cell comes back
                 "ClearSolutions": {"enforce_metadata": True}}
 
-    def environment(self) -> dict[str, str]:
-        """What the grading kernel sees besides our environment (``MPLBACKEND`` is always dropped)."""
-        return {"LABS_PROFILE": "quick", "LABS_RESULTS_DIR": str(self.root / "results"),
-                "LABS_ARTIFACTS_DIR": str(self.root / "artifacts")}
+    def environment(self, work: Path | None = None) -> dict[str, str]:
+        """What the grading kernel sees besides our environment (``MPLBACKEND`` is always dropped).
+
+        ``work``: the folder of one submission (``course/work/<student>/<lab>``) for what its run records
+        and the files labs hand on (lab 01's vectors), so no student's run reads another's; nbgrader's own
+        commands, without one, use ``course/results`` and ``course/artifacts``.
+        """
+        work = work or self.root
+        return {"LABS_PROFILE": "quick", "LABS_RESULTS_DIR": str(work / "results"),
+                "LABS_ARTIFACTS_DIR": str(work / "artifacts")}
+
+    def workspace(self, student: str, lab: str) -> Path:
+        """A fresh ``course/work/<student>/<lab>``, its artifacts seeded with a copy of our quick ones.
+
+        The copy (e.g. lab 01's vectors from `make test`) spares lab 02 a run of lab 01 per student; where
+        there is none, ``artifacts.require`` runs the source notebook into this folder.
+        """
+        work = self.root / "work" / student / lab
+        shutil.rmtree(work, ignore_errors=True)
+        ours = Path(os.environ.get("LABS_ARTIFACTS_DIR") or ROOT / "artifacts") / "quick"
+        if ours.is_dir():
+            shutil.copytree(ours, work / "artifacts" / "quick")
+        (work / "results").mkdir(parents=True, exist_ok=True)
+        return work
 
     def _write_config(self) -> None:
         lines = ['"""nbgrader settings of this course directory, written by tools/course.py: edit them there."""',
@@ -122,11 +144,11 @@ class Course:
         (self.root / "nbgrader_config.py").write_text("\n".join(lines), encoding="utf-8")
 
     @contextlib.contextmanager
-    def _grading_env(self):
+    def _grading_env(self, work: Path | None = None):
         """Our process environment as nbgrader_config.py sets it, for the duration of one nbgrader step."""
         saved = dict(os.environ)
         path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-        env = kernel_env(**self.environment(), PATH=path)
+        env = kernel_env(**self.environment(work), PATH=path)
         os.environ.clear()
         os.environ.update(env)
         try:
@@ -151,8 +173,8 @@ class Course:
                 self._api = NbGraderAPI(config=config)
         return self._api
 
-    def _run(self, step: str, *args) -> dict:
-        with self._grading_env():
+    def _run(self, step: str, *args, work: Path | None = None) -> dict:
+        with self._grading_env(work):
             return getattr(self.api, step)(*args)
 
     def path(self, step: str, student: str | None, lab: str) -> Path:
@@ -271,7 +293,7 @@ class Course:
         """nbgrader autograde of the checked submission; the per-cell scores from its gradebook."""
         from nbgrader.api import Gradebook
 
-        result = self._run("autograde", lab, student)
+        result = self._run("autograde", lab, student, work=self.workspace(student, lab))
         source = nbformat.read(self.path("source", None, lab), as_version=4)
         if not result["success"]:
             log = self.root / "autograded" / student / lab / "nbgrader.log"
