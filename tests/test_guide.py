@@ -106,6 +106,17 @@ def test_snapshot_copies_each_run_to_its_profile(guide_dir, tmp_path):
     assert guide.main(["--check", "--guide-dir", str(guide_dir)]) == 0
 
 
+def test_snapshot_from_another_checkout_names_its_commit(guide_dir, tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "01_word2vec.json").write_text(json.dumps(run_json("01_word2vec", "quick", {"ours_wordsim": 0.26})))
+    assert guide.main(["--snapshot", str(results), "--commit", "d09c495", "--guide-dir", str(guide_dir)]) == 0
+    copied = json.loads((guide_dir / "runs" / "quick" / "01_word2vec.json").read_text())
+    assert copied["snapshot"]["commit"] == "d09c495" and copied["snapshot"]["local_changes"] is None
+    text = block(guide_dir / "01_word2vec_sgns.md")
+    assert "at commit `d09c495`." in text and "local changes" not in text
+
+
 def test_malformed_json_names_the_file(guide_dir, capsys):
     bad = guide_dir / "runs" / "full" / "01_word2vec.json"
     bad.write_text('{"lab": "01_word2vec", "profile": ')

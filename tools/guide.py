@@ -11,6 +11,7 @@ Why: numbers in a guide that are typed by hand drift from the runs they describe
 
     python -m tools.guide                       regenerate every generated block
     python -m tools.guide --snapshot results/   copy a run's results/*.json into runs/<profile>/, then regenerate
+                        [--commit SHA]          (the commit the run came from, if not this checkout's HEAD)
     python -m tools.guide --check               exit 1 if a generated block differs from what the snapshots give
 
 A snapshot is matched to its page by the two-digit lab number (``results/01_word2vec.json`` belongs to
@@ -215,10 +216,12 @@ def _git(*args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def snapshot(sources: list[Path], guide_dir: Path = GUIDE_DIR) -> list[Path]:
+def snapshot(sources: list[Path], guide_dir: Path = GUIDE_DIR, commit: str | None = None) -> list[Path]:
     """Copy results JSONs (files, or folders of them) into ``runs/<profile>/``, marked with the commit; regenerate.
 
-    Every file is checked before any is copied, so a bad file leaves the snapshots as they were.
+    ``commit``: the commit the run was made from, when that was another checkout (default: this one's HEAD,
+    noting uncommitted changes to ``notebooks/`` or ``labs_utils/``). Every file is checked before any is
+    copied, so a bad file leaves the snapshots as they were.
     """
     files = []
     for source in sources:
@@ -236,9 +239,12 @@ def snapshot(sources: list[Path], guide_dir: Path = GUIDE_DIR) -> list[Path]:
     for path, data in loaded:
         if data["lab"][:2] not in numbers:
             raise GuideError(f"{path}: lab {data['lab']!r} has no page {_rel(guide_dir)}/{data['lab'][:2]}_<lab>.md")
-    status = _git("status", "--porcelain", "--", "notebooks", "labs_utils")
-    mark = {"taken": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "commit": _git("rev-parse", "--short=12", "HEAD"), "local_changes": bool(status)}
+    if commit:
+        mark = {"commit": commit, "local_changes": None}
+    else:
+        status = _git("status", "--porcelain", "--", "notebooks", "labs_utils")
+        mark = {"commit": _git("rev-parse", "--short=12", "HEAD"), "local_changes": bool(status)}
+    mark = {"taken": datetime.now(timezone.utc).isoformat(timespec="seconds"), **mark}
     written = []
     for _path, data in loaded:
         target = guide_dir / "runs" / data["profile"] / f"{data['lab']}.json"
@@ -256,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.guide", description=__doc__.splitlines()[0])
     parser.add_argument("--snapshot", nargs="+", type=Path, metavar="PATH",
                         help="results folder (or .json files) of a run to copy into the guide's runs/<profile>/")
+    parser.add_argument("--commit", help="with --snapshot: the commit the run was made from, if not this checkout's")
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated block is out of date")
     parser.add_argument("--guide-dir", type=Path, default=GUIDE_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -270,8 +277,10 @@ def main(argv: list[str] | None = None) -> int:
             print("guide: every generated block matches the snapshots")
             return 0
         if args.snapshot:
-            for path in snapshot(args.snapshot, args.guide_dir):
+            for path in snapshot(args.snapshot, args.guide_dir, args.commit):
                 print(f"snapshot: {_rel(path)}")
+            print("guide: pages regenerated from the snapshots")
+            return 0
         changed = regenerate(args.guide_dir)
         print(f"guide: {len(changed)} file(s) rewritten" if changed else "guide: up to date")
         return 0
