@@ -14,6 +14,7 @@ of them kept figures. Here there is one rule for each:
 Grading does not come through here: nbgrader's autograde starts its own kernel, with the same environment
 rule applied by ``kernel_env`` (see ``tools/course.py``).
 """
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ from pathlib import Path
 @dataclass
 class Run:
     """What one execution gave: whether every cell ran, the wall time, the executed notebook, the error."""
+
     ok: bool
     seconds: float
     notebook: object
@@ -42,8 +44,9 @@ def kernel_env(**changes: str | None) -> dict[str, str]:
     return env
 
 
-def execute(path: str | Path, out: str | Path | None = None, timeout: int = 3600,
-            env: dict[str, str | None] | None = None) -> Run:
+def execute(
+    path: str | Path, out: str | Path | None = None, timeout: int = 3600, env: dict[str, str | None] | None = None
+) -> Run:
     """Run ``path`` top to bottom in its own folder; stop at the first error (``Run.ok`` is then False).
 
     ``out``: a folder to write the executed copy into (written also when a cell failed, for debugging).
@@ -57,8 +60,9 @@ def execute(path: str | Path, out: str | Path | None = None, timeout: int = 3600
     if not path.is_file():
         raise FileNotFoundError(f"no notebook at {path}")
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.resolve().parent)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.resolve().parent)}}
+    )
     start = time.perf_counter()
     error = ""
     try:

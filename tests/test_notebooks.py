@@ -1,4 +1,5 @@
 """labs_utils.notebooks: the one notebook runner (working folder, kernel environment, failures, timeouts)."""
+
 from __future__ import annotations
 
 import os
@@ -16,12 +17,14 @@ def _write(path, *sources):
 
 
 def test_runs_in_its_own_folder_with_figures_and_the_given_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv("MPLBACKEND", "Agg")          # what `make test` sets for its own process
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # what `make test` sets for its own process
     monkeypatch.setenv("LABS_GONE", "present")
-    monkeypatch.chdir(tmp_path)                        # the caller's folder is not the notebook's
-    path = _write(tmp_path / "labs" / "plot.ipynb",
-                  "import os\nprint(os.getcwd(), os.environ.get('LABS_X'), os.environ.get('LABS_GONE'))",
-                  "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]);")
+    monkeypatch.chdir(tmp_path)  # the caller's folder is not the notebook's
+    path = _write(
+        tmp_path / "labs" / "plot.ipynb",
+        "import os\nprint(os.getcwd(), os.environ.get('LABS_X'), os.environ.get('LABS_GONE'))",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]);",
+    )
     run = execute(path, tmp_path / "out", timeout=120, env={"LABS_X": "1", "LABS_GONE": None})
     assert run.ok and not run.error
     printed = run.notebook.cells[0].outputs[0]["text"].split()
@@ -29,7 +32,7 @@ def test_runs_in_its_own_folder_with_figures_and_the_given_environment(tmp_path,
     kinds = [key for output in run.notebook.cells[1].outputs for key in output.get("data", {})]
     assert "image/png" in kinds, f"the executed copy has no figure; outputs carry {kinds}"
     assert (tmp_path / "out" / "plot.ipynb").exists()
-    assert os.environ["MPLBACKEND"] == "Agg" and os.environ["LABS_GONE"] == "present"   # ours is untouched
+    assert os.environ["MPLBACKEND"] == "Agg" and os.environ["LABS_GONE"] == "present"  # ours is untouched
 
 
 def test_a_failing_cell_stops_the_run_and_the_copy_is_still_written(tmp_path):
@@ -38,7 +41,7 @@ def test_a_failing_cell_stops_the_run_and_the_copy_is_still_written(tmp_path):
     assert not run.ok and "ValueError" in run.error and "broken on purpose" in run.error
     written = nbformat.read(tmp_path / "out" / "broken.ipynb", as_version=4)
     assert written.cells[1].outputs[0]["ename"] == "ValueError"
-    assert written.cells[2].get("execution_count") is None          # nothing ran after the error
+    assert written.cells[2].get("execution_count") is None  # nothing ran after the error
 
 
 def test_a_cell_past_the_timeout_is_a_failure(tmp_path):

@@ -5,6 +5,7 @@ are in tests/test_course.py.
 Only one lab is executed here: lab 05 (quick profile, ~30 s), graded solved and as released; every other lab is
 only released (no execution), since `make test` already runs each notebook once under nbval.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,15 +35,16 @@ def _lines(text: str) -> list[str]:
 
 
 def _by_id(nb) -> dict[str, str]:
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")}
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+    }
 
 
 @pytest.mark.parametrize("notebook", LABS, ids=lambda p: p.stem)
 def test_every_lab_releases_without_solution_code(course, notebook):
     source = nbformat.read(notebook, as_version=4)
     student = _by_id(nbformat.read(course.add_lab(notebook.stem), as_version=4))
-    assert set(student) == set(_by_id(source))                      # every graded cell is in the release
+    assert set(student) == set(_by_id(source))  # every graded cell is in the release
     for cell in source.cells:
         meta = cell.metadata.get("nbgrader", {})
         if not meta.get("grade_id"):
@@ -93,30 +95,43 @@ def test_real_lab_solved_scores_full_points(real_lab, course):
 
 def test_real_lab_release_scores_zero_on_every_graded_cell(real_lab):
     scores = real_lab["unsolved"].scores
-    assert scores and all(s.status == "FAIL" and s.score == 0 for s in scores), \
-        [(s.grade_id, s.status) for s in scores if s.status != "FAIL"]
+    assert scores and all(s.status == "FAIL" and s.score == 0 for s in scores), [
+        (s.grade_id, s.status) for s in scores if s.status != "FAIL"
+    ]
     assert any("NotImplementedError" in s.message for s in scores)
 
 
 def test_real_lab_grading_records_inside_the_course(real_lab, course):
     recorded = course.root / "work" / "solved" / REAL_LAB / "results" / f"{REAL_LAB}.json"
-    assert json.loads(recorded.read_text())["profile"] == "quick"      # the quick run recorded here ...
-    assert real_lab["ours"] == []                                       # ... and not in the caller's results
+    assert json.loads(recorded.read_text())["profile"] == "quick"  # the quick run recorded here ...
+    assert real_lab["ours"] == []  # ... and not in the caller's results
 
 
 # --- tools/report.py: the summary page --------------------------------------------------------------
 
+
 def test_report_summary_puts_run_beside_references(tmp_path):
-    (tmp_path / "03_packed_rnn_trec.json").write_text(json.dumps(
-        {"profile": "full", "device": "cuda", "device_name": "H100", "metrics": {"test_accuracy": 0.9234}}))
-    (tmp_path / "00_getting_started.json").write_text(json.dumps(
-        {"profile": "quick", "device": "cpu", "metrics": {"wordsim353_spearman": 0.5033, "analogy_acc_top30k": 0.497}}))
-    text = report.summary(["00_getting_started", "03_packed_rnn_trec", "05_bow_vs_glove_mlp"], tmp_path,
-                          {"03_packed_rnn_trec": (True, 812.4), "05_bow_vs_glove_mlp": (False, 3.0)})
+    (tmp_path / "03_packed_rnn_trec.json").write_text(
+        json.dumps({"profile": "full", "device": "cuda", "device_name": "H100", "metrics": {"test_accuracy": 0.9234}})
+    )
+    (tmp_path / "00_getting_started.json").write_text(
+        json.dumps(
+            {
+                "profile": "quick",
+                "device": "cpu",
+                "metrics": {"wordsim353_spearman": 0.5033, "analogy_acc_top30k": 0.497},
+            }
+        )
+    )
+    text = report.summary(
+        ["00_getting_started", "03_packed_rnn_trec", "05_bow_vs_glove_mlp"],
+        tmp_path,
+        {"03_packed_rnn_trec": (True, 812.4), "05_bow_vs_glove_mlp": (False, 3.0)},
+    )
     rows = {line.split(" | ")[1]: line for line in text.splitlines() if line.startswith("| ")}
     trec = rows["TREC-6 test accuracy, best model"]
     assert "| 0.923 | 0.892 | Kim 2014 CNN-non-static 0.936 | full | H100 | 812 s |" in trec
-    assert "| 0.497 |" in rows["GloVe 6B 50d, Google analogies"]               # key prefix analogy_acc_top*
+    assert "| 0.497 |" in rows["GloVe 6B 50d, Google analogies"]  # key prefix analogy_acc_top*
     assert "not recorded" in rows["packed minus padded-end validation accuracy"]
     assert "(no results/05_bow_vs_glove_mlp.json)" in text and "3 s (FAILED)" in text
 

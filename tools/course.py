@@ -22,6 +22,7 @@ notebook's stem and holding that one notebook)::
 
 Grading runs the quick profile (``LABS_PROFILE=quick``), with a per-cell timeout.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,7 +43,7 @@ from labs_utils.notebooks import kernel_env
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 COURSE = ROOT / "course"
-TIMEOUT = 600   # seconds per cell; a quick-profile cell that regenerates lab 01's vectors needs minutes
+TIMEOUT = 600  # seconds per cell; a quick-profile cell that regenerates lab 01's vectors needs minutes
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
@@ -56,6 +57,7 @@ class Score:
 
     ``status``: PASS, FAIL, MANUAL (needs manual grading; ``score`` None) or GRADED (scored by hand).
     """
+
     grade_id: str
     points: float
     score: float | None
@@ -66,6 +68,7 @@ class Score:
 @dataclass
 class Graded:
     """A graded submission: the per-cell scores and what was noticed on the way."""
+
     student: str
     lab: str
     scores: list[Score]
@@ -79,14 +82,16 @@ class Unusable(ValueError):
 
 def graded_ids(nb) -> list[str]:
     """grade_ids of the cells nbgrader tracks (solution, test and locked cells), in notebook order."""
-    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")]
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")]
 
 
 def grade_cells(nb) -> list[tuple[str, float, str]]:
     """(grade_id, points, cell type) of every graded cell (``grade: true``), in notebook order."""
-    return [(c.metadata["nbgrader"]["grade_id"], float(c.metadata["nbgrader"].get("points", 0)), c.cell_type)
-            for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    return [
+        (c.metadata["nbgrader"]["grade_id"], float(c.metadata["nbgrader"].get("points", 0)), c.cell_type)
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    ]
 
 
 class Course:
@@ -100,11 +105,13 @@ class Course:
 
     # --- set-up: nbgrader's settings and the grading kernel's environment -------------------------
     def settings(self) -> dict[str, dict[str, object]]:
-        return {"CourseDirectory": {"root": str(self.root)},
-                "Exchange": {"root": str(self.root / "exchange")},  # unused; nbgrader looks for one
-                "Execute": {"timeout": self.timeout},              # interrupts the cell, runs the next
-                "OverwriteCells": {"add_missing_cells": True},     # a deleted test cell comes back
-                "ClearSolutions": {"enforce_metadata": True}}
+        return {
+            "CourseDirectory": {"root": str(self.root)},
+            "Exchange": {"root": str(self.root / "exchange")},  # unused; nbgrader looks for one
+            "Execute": {"timeout": self.timeout},  # interrupts the cell, runs the next
+            "OverwriteCells": {"add_missing_cells": True},  # a deleted test cell comes back
+            "ClearSolutions": {"enforce_metadata": True},
+        }
 
     def environment(self, work: Path | None = None) -> dict[str, str]:
         """What the grading kernel sees besides our environment (``MPLBACKEND`` is always dropped).
@@ -114,8 +121,11 @@ class Course:
         commands, without one, use ``course/results`` and ``course/artifacts``.
         """
         work = work or self.root
-        return {"LABS_PROFILE": "quick", "LABS_RESULTS_DIR": str(work / "results"),
-                "LABS_ARTIFACTS_DIR": str(work / "artifacts")}
+        return {
+            "LABS_PROFILE": "quick",
+            "LABS_RESULTS_DIR": str(work / "results"),
+            "LABS_ARTIFACTS_DIR": str(work / "artifacts"),
+        }
 
     def workspace(self, student: str, lab: str) -> Path:
         """A fresh ``course/work/<student>/<lab>``, its artifacts seeded with a copy of our quick ones.
@@ -132,15 +142,27 @@ class Course:
         return work
 
     def _write_config(self) -> None:
-        lines = ['"""nbgrader settings of this course directory, written by tools/course.py: edit them there."""',
-                 "import os", "import sys", "", "c = get_config()  # noqa: F821 (given by traitlets)"]
-        lines += [f"c.{section}.{key} = {value!r}" for section, values in self.settings().items()
-                  for key, value in values.items()]
-        lines += ["", "# the grading kernel: quick profile, its results and artifacts in this folder, inline figures",
-                  f"os.environ.update({self.environment()!r})", 'os.environ.pop("MPLBACKEND", None)',
-                  "# nbgrader runs `alembic` from PATH: the one installed beside this Python",
-                  'os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")',
-                  ""]
+        lines = [
+            '"""nbgrader settings of this course directory, written by tools/course.py: edit them there."""',
+            "import os",
+            "import sys",
+            "",
+            "c = get_config()  # noqa: F821 (given by traitlets)",
+        ]
+        lines += [
+            f"c.{section}.{key} = {value!r}"
+            for section, values in self.settings().items()
+            for key, value in values.items()
+        ]
+        lines += [
+            "",
+            "# the grading kernel: quick profile, its results and artifacts in this folder, inline figures",
+            f"os.environ.update({self.environment()!r})",
+            'os.environ.pop("MPLBACKEND", None)',
+            "# nbgrader runs `alembic` from PATH: the one installed beside this Python",
+            'os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")',
+            "",
+        ]
         (self.root / "nbgrader_config.py").write_text("\n".join(lines), encoding="utf-8")
 
     @contextlib.contextmanager
@@ -153,7 +175,7 @@ class Course:
         os.environ.update(env)
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")   # SQLAlchemy's autoflush warnings from nbgrader's gradebook
+                warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warnings from nbgrader's gradebook
                 yield
         finally:
             os.environ.clear()
@@ -197,11 +219,16 @@ class Course:
         shutil.copyfile(original, source)
         result = self._run("generate_assignment", lab)
         if not result["success"]:
-            raise CourseError(f"nbgrader generate_assignment {lab} failed:\n"
-                              f"{_tail(result.get('log', ''))}\n{_tail(result.get('error', ''))}")
+            raise CourseError(
+                f"nbgrader generate_assignment {lab} failed:\n"
+                f"{_tail(result.get('log', ''))}\n{_tail(result.get('error', ''))}"
+            )
         student = nbformat.read(released, as_version=4)
-        left = [c.metadata.get("nbgrader", {}).get("grade_id", i) for i, c in enumerate(student.cells)
-                if any(marker in c.source for marker in MARKERS)]
+        left = [
+            c.metadata.get("nbgrader", {}).get("grade_id", i)
+            for i, c in enumerate(student.cells)
+            if any(marker in c.source for marker in MARKERS)
+        ]
         if left:
             raise CourseError(f"{released}: cells {left} still hold solution or hidden-test markers")
         return released
@@ -210,8 +237,10 @@ class Course:
     def lab_of(self, nb) -> str | None:
         """The lab whose graded cells ``nb`` shares most of (None when it shares none with any)."""
         ids = set(graded_ids(nb))
-        overlap = {lab: len(ids & set(graded_ids(nbformat.read(self.labs / f"{lab}.ipynb", as_version=4))))
-                   for lab in self.lab_names()}
+        overlap = {
+            lab: len(ids & set(graded_ids(nbformat.read(self.labs / f"{lab}.ipynb", as_version=4))))
+            for lab in self.lab_names()
+        }
         best = max(overlap, key=overlap.get, default=None)
         return best if best and overlap[best] else None
 
@@ -225,15 +254,17 @@ class Course:
         """
         target = self.path("submitted", student, lab)
         if target.parent.exists():
-            shutil.rmtree(target.parent)          # an earlier submission must not be graded instead
+            shutil.rmtree(target.parent)  # an earlier submission must not be graded instead
         if notebook is None or not Path(notebook).is_file():
             raise Unusable(f"no notebook for lab {lab} (expected {lab}.ipynb); scored 0")
         text = Path(notebook).read_text(encoding="utf-8", errors="replace")
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
-            raise Unusable(f"{notebook} is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno}): "
-                           "the file is damaged or not a notebook; scored 0, ask for the .ipynb again") from None
+            raise Unusable(
+                f"{notebook} is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno}): "
+                "the file is damaged or not a notebook; scored 0, ask for the .ipynb again"
+            ) from None
         try:
             nb = nbformat.reads(text, as_version=4)
         except Exception as exc:  # noqa: BLE001 (nbformat raises several kinds for JSON that is no notebook)
@@ -249,17 +280,22 @@ class Course:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id and grade_id not in known:
                 del cell.metadata["nbgrader"]
-                notes.append(f"cell {grade_id!r} is not a cell of lab {lab} (grade_id changed?): run as an "
-                             "ordinary cell")
+                notes.append(
+                    f"cell {grade_id!r} is not a cell of lab {lab} (grade_id changed?): run as an ordinary cell"
+                )
         missing = [g for g in known if g not in graded_ids(nb)]
         if missing:
             self._put_back(nb, lab, missing)
-            notes.append(f"cells deleted (or renamed): {', '.join(missing)}; put back as released (a test cell "
-                         "then runs as the lab's, an answer cell is unanswered)")
+            notes.append(
+                f"cells deleted (or renamed): {', '.join(missing)}; put back as released (a test cell "
+                "then runs as the lab's, an answer cell is unanswered)"
+            )
         order = [g for g in graded_ids(nb) if g in known]
         if order != [g for g in known if g in order]:
-            notes.append("graded cells are not in the lab's order; nbgrader runs them where they stand, "
-                         "so a test placed above its answer fails")
+            notes.append(
+                "graded cells are not in the lab's order; nbgrader runs them where they stand, "
+                "so a test placed above its answer fails"
+            )
         with_outputs = sum(1 for c in nb.cells if c.get("outputs"))
         if with_outputs:
             notes.append(f"outputs of {with_outputs} cells ignored (nbgrader clears them and runs the notebook)")
@@ -277,15 +313,18 @@ class Course:
         """
         released = nbformat.read(self.path("release", None, lab), as_version=4)
         order = graded_ids(released)
-        cells = {c.metadata["nbgrader"]["grade_id"]: c for c in released.cells
-                 if c.metadata.get("nbgrader", {}).get("grade_id")}
+        cells = {
+            c.metadata["nbgrader"]["grade_id"]: c
+            for c in released.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id")
+        }
         for grade_id in missing:
             present = graded_ids(nb)
-            before = [g for g in order[:order.index(grade_id)] if g in present]
+            before = [g for g in order[: order.index(grade_id)] if g in present]
             where = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
             index = where.index(before[-1]) + 1 if before else 0
             cell = copy.deepcopy(cells[grade_id])
-            cell.id = uuid.uuid4().hex[:8]        # the student's notebook may hold a cell with the old id
+            cell.id = uuid.uuid4().hex[:8]  # the student's notebook may hold a cell with the old id
             nb.cells.insert(index, cell)
 
     # --- grading ---------------------------------------------------------------------------------
@@ -300,25 +339,34 @@ class Course:
             log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(result.get("log", "") + result.get("error", ""), encoding="utf-8")
             why = _tail(result.get("error", ""), 1)
-            return [Score(g, p, 0.0, "FAIL", f"nbgrader autograde failed ({why}; see {log})")
-                    for g, p, _ in grade_cells(source)]
+            return [
+                Score(g, p, 0.0, "FAIL", f"nbgrader autograde failed ({why}; see {log})")
+                for g, p, _ in grade_cells(source)
+            ]
         errors = _errors(self.path("autograded", student, lab))
         scores = []
         with Gradebook(self.api.coursedir.db_url) as gb:
             for grade_id, points, cell_type in grade_cells(source):
                 grade = gb.find_grade(grade_id, lab, lab, student)
-                if grade.manual_score is not None:   # graded by hand in the formgrader; autograde keeps it
+                if grade.manual_score is not None:  # graded by hand in the formgrader; autograde keeps it
                     scores.append(Score(grade_id, points, float(grade.score), "GRADED", "graded by hand"))
                     continue
                 if grade.needs_manual_grade:
                     scores.append(Score(grade_id, points, None, "MANUAL", "needs manual grading (formgrader)"))
                     continue
                 earned = float(grade.score or 0)
-                message = ("answer left as released" if cell_type == "markdown" else errors.get(grade_id, ""))
+                message = "answer left as released" if cell_type == "markdown" else errors.get(grade_id, "")
                 if message.startswith(("CellTimeoutError", "KeyboardInterrupt")):
                     message = f"no result within {self.timeout} s (the per-cell timeout): interrupted"
-                scores.append(Score(grade_id, points, earned, "PASS" if earned >= points else "FAIL",
-                                    "" if earned >= points else message))
+                scores.append(
+                    Score(
+                        grade_id,
+                        points,
+                        earned,
+                        "PASS" if earned >= points else "FAIL",
+                        "" if earned >= points else message,
+                    )
+                )
         return scores
 
     def feedback(self, student: str, lab: str) -> Path | None:
@@ -333,8 +381,9 @@ class Course:
             notes = self.submit(student, lab, notebook)
         except Unusable as exc:
             source = nbformat.read(self.path("source", None, lab), as_version=4)
-            return Graded(student, lab, [Score(g, p, 0.0, "FAIL", "not graded") for g, p, _ in grade_cells(source)],
-                          [str(exc)])
+            return Graded(
+                student, lab, [Score(g, p, 0.0, "FAIL", "not graded") for g, p, _ in grade_cells(source)], [str(exc)]
+            )
         graded = Graded(student, lab, self.autograde(student, lab), notes)
         if feedback:
             graded.feedback = self.feedback(student, lab)
@@ -364,4 +413,3 @@ def copy_release(released: Path, out: Path) -> Path:
     target = out / released.name
     shutil.copyfile(released, target)
     return target
-

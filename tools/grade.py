@@ -12,6 +12,7 @@ student and lab, the scores in ``<course>/scores.csv`` (one row per student, lab
 feedback page per student in ``<course>/feedback/<student>/<lab>/``. Nothing is written outside the course
 directory; damaged or foreign submissions are reported and scored 0, the others are still graded.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import nbformat
 
 from tools.course import COURSE, NOTEBOOKS, TIMEOUT, Course, CourseError, Graded
 
-SINGLE = "single"   # the student id under which ``make grade NB=...`` files a lone submission
+SINGLE = "single"  # the student id under which ``make grade NB=...`` files a lone submission
 
 
 def print_graded(graded: Graded, out=None) -> None:
@@ -32,8 +33,9 @@ def print_graded(graded: Graded, out=None) -> None:
         print(f"note: {note}", file=out)
     for s in graded.scores:
         earned = "?" if s.score is None else f"{s.score:g}"
-        print(f"{s.status:<6} {s.grade_id:<36} {earned}/{s.points:g}" + (f"  {s.message}" if s.message else ""),
-              file=out)
+        print(
+            f"{s.status:<6} {s.grade_id:<36} {earned}/{s.points:g}" + (f"  {s.message}" if s.message else ""), file=out
+        )
     print(f"total: {total_line(graded)}", file=out)
 
 
@@ -54,7 +56,7 @@ def lab_for(course: Course, path: Path) -> str | None:
         return path.stem
     try:
         return course.lab_of(nbformat.read(path, as_version=4))
-    except (OSError, ValueError):      # not readable, not JSON, not a notebook: no lab
+    except (OSError, ValueError):  # not readable, not JSON, not a notebook: no lab
         return None
 
 
@@ -64,8 +66,11 @@ def grade_one(course: Course, path: Path, student: str) -> int:
         return 2
     lab = lab_for(course, path)
     if lab is None:
-        print(f"cannot tell which lab {path} is: its name is not a lab's ({', '.join(course.lab_names())}) "
-              "and it has no graded cell of any lab; name it after its lab", file=sys.stderr)
+        print(
+            f"cannot tell which lab {path} is: its name is not a lab's ({', '.join(course.lab_names())}) "
+            "and it has no graded cell of any lab; name it after its lab",
+            file=sys.stderr,
+        )
         return 2
     print(f"grading {path} as lab {lab} (student {student!r}, course directory {course.root})", flush=True)
     graded = course.grade(student, lab, path)
@@ -114,8 +119,7 @@ def collect(folder: Path, labs: list[str]) -> tuple[dict[tuple[str, str], Path |
 
 def grade_class(course: Course, folder: Path, csv_path: Path) -> int:
     if not folder.is_dir():
-        print(f"no such folder: {folder} (make grade SUBMISSIONS=folder, one subfolder per student)",
-              file=sys.stderr)
+        print(f"no such folder: {folder} (make grade SUBMISSIONS=folder, one subfolder per student)", file=sys.stderr)
         return 2
     submissions, notes = collect(folder, course.lab_names())
     for note in notes:
@@ -130,9 +134,18 @@ def grade_class(course: Course, folder: Path, csv_path: Path) -> int:
         print_graded(graded)
         if graded.feedback:
             print(f"feedback: {graded.feedback}")
-        rows += [{"student": student, "lab": lab, "grade_id": s.grade_id, "points": s.points,
-                  "score": "" if s.score is None else s.score, "status": s.status,
-                  "message": "; ".join(filter(None, [s.message] + graded.notes))} for s in graded.scores]
+        rows += [
+            {
+                "student": student,
+                "lab": lab,
+                "grade_id": s.grade_id,
+                "points": s.points,
+                "score": "" if s.score is None else s.score,
+                "status": s.status,
+                "message": "; ".join(filter(None, [s.message] + graded.notes)),
+            }
+            for s in graded.scores
+        ]
     with open(csv_path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -7,6 +7,7 @@ student version (solutions replaced by ``raise NotImplementedError()``, hidden t
 checksums of the locked cells recorded in the gradebook for grading). The version is checked to hold no
 solution or hidden-test marker and copied to ``<out>/<lab>.ipynb`` for distribution.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("release"))
     parser.add_argument("--course", type=Path, default=COURSE)
     args = parser.parse_args(argv)
-    courses: dict[Path, Course] = {}            # one per folder of sources (notebooks/ for make release)
+    courses: dict[Path, Course] = {}  # one per folder of sources (notebooks/ for make release)
     try:
         for path in args.notebooks:
             if path.parent not in courses:

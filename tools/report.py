@@ -9,6 +9,7 @@ report's number and a literature reference, with the profile, device and wall ti
 are in ``REFERENCES`` below; their sources are in ``shared/REFERENCE_NUMBERS.md`` and the seed reports.
 Exits 1 if any notebook failed (the summary is still written).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,43 +21,99 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # notebook stem -> (name given to results.record, [(headline, metric key or key prefix*, seed report, literature)])
 REFERENCES: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
-    "00_getting_started": ("00_getting_started", [
-        ("GloVe 6B 50d, WordSim-353 Spearman", "wordsim353_spearman", "-", "0.50 (measured here; REFERENCE_NUMBERS)"),
-        ("GloVe 6B 50d, Google analogies", "analogy_acc_top*", "-", "0.47 at 100k words (measured here)"),
-    ]),
-    "01_word2vec_sgns": ("01_word2vec", [
-        ("our SGNS, WordSim-353 Spearman", "ours_wordsim", "not measured", "GloVe 6B 50d: 0.50"),
-        ("gensim, more epochs, WordSim-353 Spearman", "gensim_more_epochs_wordsim", "-", "same corpus, same words"),
-        ("our SGNS, Google analogies (vocabulary-restricted)", "ours_analogy", "king-man+woman -> 'tom'",
-         "gensim: 2.1% on 1M words (Brown), 40.4% on text8"),
-        ("our SGNS, words/s", "ours_words_per_s", "-", "gensim ~70-87k words/s per core (text8)"),
-    ]),
-    "02_attention_classifier": ("02_attention_classifier", [
-        ("Amazon, attention pooling, macro-F1 (mean over seeds)", "amazon_attention_f1_mean", "F1 curves only", "-"),
-        ("Amazon, mean pooling, macro-F1 (mean over seeds)", "amazon_mean_f1_mean", "-", "-"),
-        ("IMDB, attention pooling, accuracy", "imdb_attention_acc_mean", "-",
-         "NBoW 85.8 / BiLSTM 86.2 (bentrevett)"),
-    ]),
-    "03_packed_rnn_trec": ("03_packed_rnn_trec", [
-        ("TREC-6 test accuracy, best model", "test_accuracy", "0.892", "Kim 2014 CNN-non-static 0.936"),
-        ("packed minus padded-end validation accuracy", "packed_minus_baseline", "packing ~20% slower", "-"),
-    ]),
-    "04_activation_studies": ("04_activation_studies", [
-        ("IMDB, best GRU test accuracy (mean over seeds)", "best_gru_acc_mean", "0.89 (500-review sample)",
-         "BiLSTM 0.862 (bentrevett); NBSVM-bi 0.9122"),
-        ("IMDB, best RNN test accuracy (mean over seeds)", "best_rnn_acc_mean", "0.84 (ReLU)", "-"),
-    ]),
-    "05_bow_vs_glove_mlp": ("05_bow_vs_glove_mlp", [
-        ("vaccine tweets, best validation macro-F1", "best_val_macro_f1", "no number reported", "issue target >= 0.72"),
-    ]),
-    "06_elmo_layer_mixing": ("06_elmo_layer_mixing", [
-        ("AG News setting (offline_lowresource: 7.6k staged articles re-split; official: 120k/7.6k)", "setting",
-         "official", "official"),
-        ("AG News, ELMo (learnable function) accuracy", "elmo_function_test_acc", "0.9045 (120k train)",
-         "fastText bigram 0.925; char-CNN 0.872"),
-        ("AG News, SGNS accuracy", "sgns_test_acc", "0.8892", "-"),
-        ("AG News, SVD accuracy", "svd_test_acc", "0.8595", "BoW 0.888 (Zhang et al.)"),
-    ]),
+    "00_getting_started": (
+        "00_getting_started",
+        [
+            (
+                "GloVe 6B 50d, WordSim-353 Spearman",
+                "wordsim353_spearman",
+                "-",
+                "0.50 (measured here; REFERENCE_NUMBERS)",
+            ),
+            ("GloVe 6B 50d, Google analogies", "analogy_acc_top*", "-", "0.47 at 100k words (measured here)"),
+        ],
+    ),
+    "01_word2vec_sgns": (
+        "01_word2vec",
+        [
+            ("our SGNS, WordSim-353 Spearman", "ours_wordsim", "not measured", "GloVe 6B 50d: 0.50"),
+            ("gensim, more epochs, WordSim-353 Spearman", "gensim_more_epochs_wordsim", "-", "same corpus, same words"),
+            (
+                "our SGNS, Google analogies (vocabulary-restricted)",
+                "ours_analogy",
+                "king-man+woman -> 'tom'",
+                "gensim: 2.1% on 1M words (Brown), 40.4% on text8",
+            ),
+            ("our SGNS, words/s", "ours_words_per_s", "-", "gensim ~70-87k words/s per core (text8)"),
+        ],
+    ),
+    "02_attention_classifier": (
+        "02_attention_classifier",
+        [
+            (
+                "Amazon, attention pooling, macro-F1 (mean over seeds)",
+                "amazon_attention_f1_mean",
+                "F1 curves only",
+                "-",
+            ),
+            ("Amazon, mean pooling, macro-F1 (mean over seeds)", "amazon_mean_f1_mean", "-", "-"),
+            (
+                "IMDB, attention pooling, accuracy",
+                "imdb_attention_acc_mean",
+                "-",
+                "NBoW 85.8 / BiLSTM 86.2 (bentrevett)",
+            ),
+        ],
+    ),
+    "03_packed_rnn_trec": (
+        "03_packed_rnn_trec",
+        [
+            ("TREC-6 test accuracy, best model", "test_accuracy", "0.892", "Kim 2014 CNN-non-static 0.936"),
+            ("packed minus padded-end validation accuracy", "packed_minus_baseline", "packing ~20% slower", "-"),
+        ],
+    ),
+    "04_activation_studies": (
+        "04_activation_studies",
+        [
+            (
+                "IMDB, best GRU test accuracy (mean over seeds)",
+                "best_gru_acc_mean",
+                "0.89 (500-review sample)",
+                "BiLSTM 0.862 (bentrevett); NBSVM-bi 0.9122",
+            ),
+            ("IMDB, best RNN test accuracy (mean over seeds)", "best_rnn_acc_mean", "0.84 (ReLU)", "-"),
+        ],
+    ),
+    "05_bow_vs_glove_mlp": (
+        "05_bow_vs_glove_mlp",
+        [
+            (
+                "vaccine tweets, best validation macro-F1",
+                "best_val_macro_f1",
+                "no number reported",
+                "issue target >= 0.72",
+            ),
+        ],
+    ),
+    "06_elmo_layer_mixing": (
+        "06_elmo_layer_mixing",
+        [
+            (
+                "AG News setting (offline_lowresource: 7.6k staged articles re-split; official: 120k/7.6k)",
+                "setting",
+                "official",
+                "official",
+            ),
+            (
+                "AG News, ELMo (learnable function) accuracy",
+                "elmo_function_test_acc",
+                "0.9045 (120k train)",
+                "fastText bigram 0.925; char-CNN 0.872",
+            ),
+            ("AG News, SGNS accuracy", "sgns_test_acc", "0.8892", "-"),
+            ("AG News, SVD accuracy", "svd_test_acc", "0.8595", "BoW 0.888 (Zhang et al.)"),
+        ],
+    ),
 }
 
 
@@ -77,12 +134,16 @@ def _fmt(value) -> str:
 
 def summary(stems: list[str], results_dir: Path, runs: dict[str, tuple[bool, float]]) -> str:
     """The markdown summary for the notebooks ``stems``; ``runs`` maps a stem to (ok, seconds) of this run."""
-    lines = ["# Lab results", "",
-             "Headline numbers of this run beside the seed reports and published references. "
-             "Quick-profile numbers come from small subsets and few epochs: they show that the code runs, "
-             "not what the method can do; compare the full profile with the references.", "",
-             "| lab | metric | this run | seed report | reference | profile | device | wall time |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Lab results",
+        "",
+        "Headline numbers of this run beside the seed reports and published references. "
+        "Quick-profile numbers come from small subsets and few epochs: they show that the code runs, "
+        "not what the method can do; compare the full profile with the references.",
+        "",
+        "| lab | metric | this run | seed report | reference | profile | device | wall time |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for stem in stems:
         lab, rows = REFERENCES.get(stem, (stem, []))
         path = results_dir / f"{lab}.json"
@@ -95,10 +156,15 @@ def summary(stems: list[str], results_dir: Path, runs: dict[str, tuple[bool, flo
         metrics = data.get("metrics", {})
         rows = rows or [(k, k, "-", "-") for k in list(metrics)[:5]]
         for i, (headline, key, seed, reference) in enumerate(rows):
-            context = (f"{data.get('profile', '?')} | {data.get('device_name') or data.get('device', '?')} | {wall}"
-                       if i == 0 else " | | ")
-            lines.append(f"| {stem if i == 0 else ''} | {headline} | {_fmt(_lookup(metrics, key))} | {seed} | "
-                         f"{reference} | {context} |")
+            context = (
+                f"{data.get('profile', '?')} | {data.get('device_name') or data.get('device', '?')} | {wall}"
+                if i == 0
+                else " | | "
+            )
+            lines.append(
+                f"| {stem if i == 0 else ''} | {headline} | {_fmt(_lookup(metrics, key))} | {seed} | "
+                f"{reference} | {context} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -135,7 +201,9 @@ def main() -> int:
     (args.out / "summary.html").write_text(
         "<!doctype html><meta charset='utf-8'><title>Lab results</title>"
         "<style>body{font-family:sans-serif;max-width:80em;margin:2em auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:4px 8px}</style>" + body, encoding="utf-8")
+        "td,th{border:1px solid #ccc;padding:4px 8px}</style>" + body,
+        encoding="utf-8",
+    )
     print(f"wrote {args.out / 'summary.md'} and summary.html")
     return 0 if all(ok for ok, _ in runs.values()) else 1
 

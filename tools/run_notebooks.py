@@ -7,6 +7,7 @@ without ``MPLBACKEND`` so the copies keep their figures) in the profile given by
 notebook's wall time; exits non-zero if any notebook fails (its partly executed copy is still written, for
 debugging).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,7 @@ def main() -> int:
         if not run.ok:
             failed.append(path)
             print(run.error[-2000:], file=sys.stderr)
-        print(f"{'ok' if run.ok else 'FAILED':6s} {run.seconds:7.1f} s  {path} -> {args.out / path.name}",
-              flush=True)
+        print(f"{'ok' if run.ok else 'FAILED':6s} {run.seconds:7.1f} s  {path} -> {args.out / path.name}", flush=True)
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(map(str, failed))}", file=sys.stderr)
     return 1 if failed else 0
