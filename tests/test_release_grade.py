@@ -68,16 +68,18 @@ def real_lab(course, tmp_path_factory):
     The caller's LABS_RESULTS_DIR points at an empty folder: a grading run must record nothing there.
     """
     ours = tmp_path_factory.mktemp("our_results")
-    saved = os.environ.get("LABS_RESULTS_DIR")
-    os.environ["LABS_RESULTS_DIR"] = str(ours)
+    saved = {key: os.environ.get(key) for key in ("LABS_RESULTS_DIR", "LABS_ARTIFACTS_DIR")}
+    # our artifacts: an empty folder, not the one `make test` is writing on another worker
+    os.environ.update(LABS_RESULTS_DIR=str(ours), LABS_ARTIFACTS_DIR=str(tmp_path_factory.mktemp("our_art")))
     try:
         released = course.add_lab(REAL_LAB)
         solved = course.grade("solved", REAL_LAB, ROOT / "notebooks" / f"{REAL_LAB}.ipynb")
         unsolved = course.grade("unsolved", REAL_LAB, released)
     finally:
-        os.environ.pop("LABS_RESULTS_DIR")
-        if saved is not None:
-            os.environ["LABS_RESULTS_DIR"] = saved
+        for key, value in saved.items():
+            os.environ.pop(key)
+            if value is not None:
+                os.environ[key] = value
     return {"solved": solved, "unsolved": unsolved, "ours": sorted(ours.iterdir())}
 
 

@@ -130,14 +130,18 @@ class Course:
     def workspace(self, student: str, lab: str) -> Path:
         """A fresh ``course/work/<student>/<lab>``, its artifacts seeded with a copy of our quick ones.
 
-        The copy (e.g. lab 01's vectors from `make test`) spares lab 02 a run of lab 01 per student; where
-        there is none, ``artifacts.require`` runs the source notebook into this folder.
+        The copy (e.g. lab 01's vectors from `make test`) gives lab 02 the reference vectors, whatever the
+        student's own lab 01 wrote; without one a lab behaves as on a fresh clone.
         """
         work = self.root / "work" / student / lab
         shutil.rmtree(work, ignore_errors=True)
         ours = Path(os.environ.get("LABS_ARTIFACTS_DIR") or ROOT / "artifacts") / "quick"
         if ours.is_dir():
-            shutil.copytree(ours, work / "artifacts" / "quick")
+            try:
+                shutil.copytree(ours, work / "artifacts" / "quick")
+            except (OSError, shutil.Error) as exc:  # e.g. a file being rewritten by a run right now
+                shutil.rmtree(work / "artifacts", ignore_errors=True)
+                print(f"note: {ours} not copied for {student}/{lab} ({exc}); the run starts without it")
         (work / "results").mkdir(parents=True, exist_ok=True)
         return work
 
