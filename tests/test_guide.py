@@ -115,6 +115,7 @@ def test_snapshot_from_another_checkout_names_its_commit(guide_dir, tmp_path):
     assert copied["snapshot"]["commit"] == "d09c495" and copied["snapshot"]["local_changes"] is None
     text = block(guide_dir / "01_word2vec_sgns.md")
     assert "at commit `d09c495`." in text and "local changes" not in text
+    assert "| 2026-11-26, cpu, 1,234 s, `d09c495` |" in (guide_dir / "README.md").read_text()
 
 
 def test_malformed_json_names_the_file(guide_dir, capsys):
