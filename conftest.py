@@ -6,6 +6,7 @@
 * After a run that includes notebooks, print how long each notebook took under nbval, so the test budget is
   visible per notebook, not per cell.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -41,7 +42,7 @@ def pytest_xdist_make_scheduler(config, log):
 def pytest_runtest_logreport(report):
     path = report.nodeid.split("::", 1)[0]
     if path.endswith(".ipynb"):
-        _NOTEBOOK_SECONDS[path] += report.duration   # setup + call + teardown of every cell
+        _NOTEBOOK_SECONDS[path] += report.duration  # setup + call + teardown of every cell
 
 
 def pytest_terminal_summary(terminalreporter):

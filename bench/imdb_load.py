@@ -5,6 +5,7 @@ The first load uses an empty temporary cache, so it includes the sha256 check an
 the 100k-member tarball; the second reuses the parsed table. Last line:
 ``first_s=<s> second_s=<s> speedup=<first/second>``.
 """
+
 import os
 import sys
 import tempfile

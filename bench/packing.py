@@ -23,6 +23,7 @@ Threads: on a machine shared with other busy processes, pass ``--threads 1`` (or
 ``OMP_WAIT_POLICY=PASSIVE``): OpenMP threads that spin-wait for a descheduled partner made a
 2-thread training step of this size up to ~50x slower there.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,15 @@ from torch.utils.data import DataLoader  # noqa: E402
 
 from labs_utils import datasets  # noqa: E402
 from labs_utils.runtime import set_seed, set_threads  # noqa: E402
-from labs_utils.text import (PAD_ID, BucketBatchSampler, EncodedDataset, Vocab, collate_batch,  # noqa: E402
-                             numericalize, tokenize)
+from labs_utils.text import (
+    PAD_ID,
+    BucketBatchSampler,
+    EncodedDataset,
+    Vocab,
+    collate_batch,  # noqa: E402
+    numericalize,
+    tokenize,
+)
 
 # name -> (correct?, batching, readout)
 VARIANTS = {
@@ -69,8 +77,9 @@ class Classifier(nn.Module):
 
     def forward(self, tokens, lengths, readout: str):
         if isinstance(tokens, PackedSequence):  # token ids packed once: embed the packed data
-            x = PackedSequence(self.embedding(tokens.data), tokens.batch_sizes, tokens.sorted_indices,
-                               tokens.unsorted_indices)
+            x = PackedSequence(
+                self.embedding(tokens.data), tokens.batch_sizes, tokens.sorted_indices, tokens.unsorted_indices
+            )
             return self.out(self._last(self.rnn(x)[1]))
         x = self.embedding(tokens)
         if readout == "end":
@@ -85,8 +94,13 @@ class Classifier(nn.Module):
 def batches(ds: EncodedDataset, batching: str, batch_size: int, seed: int):
     """An iterable of (tokens, lengths, labels) batches; packed_once packs the token ids here, once."""
     if batching == "random":
-        return DataLoader(ds, batch_size=batch_size, shuffle=True, collate_fn=collate_batch,
-                          generator=torch.Generator().manual_seed(seed))
+        return DataLoader(
+            ds,
+            batch_size=batch_size,
+            shuffle=True,
+            collate_fn=collate_batch,
+            generator=torch.Generator().manual_seed(seed),
+        )
     sampler = BucketBatchSampler(ds.lengths(), batch_size, shuffle=True, seed=seed)
     if batching == "bucket":
         return DataLoader(ds, batch_sampler=sampler, collate_fn=collate_batch)
@@ -122,11 +136,14 @@ def time_epoch(model, loader, readout: str) -> float:
 
 def run(name: str, ds: EncodedDataset, vocab_size: int, n_classes: int, args) -> dict[str, float]:
     lengths = np.array(ds.lengths())
-    print(f"\n== {name}: {len(ds):,} sequences, length median {np.median(lengths):.0f}, "
-          f"mean {lengths.mean():.0f}, max {lengths.max()}", flush=True)
+    print(
+        f"\n== {name}: {len(ds):,} sequences, length median {np.median(lengths):.0f}, "
+        f"mean {lengths.mean():.0f}, max {lengths.max()}",
+        flush=True,
+    )
     loaders = {v: batches(ds, VARIANTS[v][1], args.batch_size, seed=0) for v in VARIANTS}
     best = {v: float("inf") for v in VARIANTS}
-    for repeat in range(args.repeats):
+    for _ in range(args.repeats):
         for variant, (_, _, readout) in VARIANTS.items():
             set_seed(0)
             model = Classifier(vocab_size, n_classes, args.emb_dim, args.hidden, args.cell)
@@ -134,8 +151,11 @@ def run(name: str, ds: EncodedDataset, vocab_size: int, n_classes: int, args) ->
     base = best["naive_padded"]
     print(f"{'variant':26s} {'correct':>7s} {'padding':>8s} {'s/epoch':>8s} {'vs naive':>8s}")
     for variant, (correct, _, _) in VARIANTS.items():
-        print(f"{variant:26s} {'yes' if correct else 'no':>7s} {padding_fraction(loaders[variant]):8.0%} "
-              f"{best[variant]:8.2f} {best[variant] / base:8.2f}x", flush=True)
+        print(
+            f"{variant:26s} {'yes' if correct else 'no':>7s} {padding_fraction(loaders[variant]):8.0%} "
+            f"{best[variant]:8.2f} {best[variant] / base:8.2f}x",
+            flush=True,
+        )
     return {v: best[v] / base for v in VARIANTS}
 
 
@@ -151,23 +171,28 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: LABS_THREADS or all cores)")
     args = parser.parse_args()
     threads = set_threads(args.threads)
-    print(f"torch {torch.__version__}, {threads} threads, oneDNN available: {torch.backends.mkldnn.is_available()}, "
-          f"load average {os.getloadavg()[0]:.2f}; {args.cell.upper()} emb {args.emb_dim} hidden {args.hidden}, "
-          f"batch {args.batch_size}, best of {args.repeats} epoch(s)")
+    print(
+        f"torch {torch.__version__}, {threads} threads, oneDNN available: {torch.backends.mkldnn.is_available()}, "
+        f"load average {os.getloadavg()[0]:.2f}; {args.cell.upper()} emb {args.emb_dim} hidden {args.hidden}, "
+        f"batch {args.batch_size}, best of {args.repeats} epoch(s)"
+    )
 
     trec = datasets.load("trec", "train")
     vocab = Vocab.build(tokenize(t) for t in trec["text"])
     ds = EncodedDataset(numericalize(trec["text"], vocab), trec["label"].tolist())
     run("TREC train questions", ds, len(vocab), 6, args)
 
-    imdb = datasets.load("imdb", "train").iloc[:args.imdb_n]
+    imdb = datasets.load("imdb", "train").iloc[: args.imdb_n]
     vocab = Vocab.build((tokenize(t) for t in imdb["text"]), max_size=20_000)
     ds = EncodedDataset(numericalize(imdb["text"], vocab, max_len=args.max_len), imdb["label"].tolist())
-    ratios = run(f"IMDB, first {args.imdb_n:,} training reviews, truncated to {args.max_len} tokens", ds, len(vocab), 2, args)
+    ratios = run(
+        f"IMDB, first {args.imdb_n:,} training reviews, truncated to {args.max_len} tokens", ds, len(vocab), 2, args
+    )
 
     best_correct = min((r, v) for v, r in ratios.items() if VARIANTS[v][0])
-    print(f"\nfastest correct variant on IMDB-length sequences: {best_correct[1]} "
-          f"({best_correct[0]:.2f}x naive padded)")
+    print(
+        f"\nfastest correct variant on IMDB-length sequences: {best_correct[1]} ({best_correct[0]:.2f}x naive padded)"
+    )
     print(f"best_correct_vs_naive_padded={best_correct[0]:.3f}")
 
 

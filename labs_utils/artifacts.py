@@ -10,6 +10,7 @@ or silently training something else.
 Files live in ``$LABS_ARTIFACTS_DIR`` or ``<repo>/artifacts`` (git-ignored), one folder per
 profile, so a quick run never overwrites (or stands in for) a full run's vectors.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,10 +67,8 @@ def require(lab: str, name: str, notebook: str | Path, regenerate: bool = True) 
     if path.exists():
         return path
     if not regenerate:
-        raise ArtifactMissing(
-            f"{path} is missing: run notebooks/{notebook} (profile {current_profile()}) first")
-    print(f"{path.name} is missing; running {notebook} (profile {current_profile()}) to make it ...",
-          flush=True)
+        raise ArtifactMissing(f"{path} is missing: run notebooks/{notebook} (profile {current_profile()}) first")
+    print(f"{path.name} is missing; running {notebook} (profile {current_profile()}) to make it ...", flush=True)
     seconds = run_notebook(notebook)
     if not path.exists():
         raise ArtifactMissing(f"{notebook} ran ({seconds:.0f} s) but did not write {path}")

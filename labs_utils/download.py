@@ -9,6 +9,7 @@ archive must never write outside the folder it is extracted to.
 * ``check_member_name`` rejects archive members with absolute paths or ``..`` parts;
   ``extract_archive`` applies it to every member of a tar or zip before writing anything.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,7 @@ def sha256_file(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, dest: str | os.PathLike, sha256: str, timeout: float = 30.0,
-             progress: bool = True) -> Path:
+def download(url: str, dest: str | os.PathLike, sha256: str, timeout: float = 30.0, progress: bool = True) -> Path:
     """Download ``url`` to ``dest`` and verify it; return ``dest``.
 
     The body goes to a temporary file in ``dest``'s folder and is renamed into place only
@@ -70,15 +70,13 @@ def download(url: str, dest: str | os.PathLike, sha256: str, timeout: float = 30
         with response, os.fdopen(fd, "wb") as out:
             expected = response.headers.get("Content-Length")
             expected = int(expected) if expected and expected.isdigit() else None
-            bar = tqdm(total=expected, unit="B", unit_scale=True, desc=dest.name,
-                       disable=not progress, leave=False)
+            bar = tqdm(total=expected, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False)
             try:
                 while True:
                     try:
                         block = response.read(CHUNK)
                     except Exception as exc:  # http.client.IncompleteRead, socket errors
-                        raise DownloadError(
-                            f"download of {url} broke off after {received} bytes: {exc}") from exc
+                        raise DownloadError(f"download of {url} broke off after {received} bytes: {exc}") from exc
                     if not block:
                         break
                     out.write(block)
@@ -88,13 +86,13 @@ def download(url: str, dest: str | os.PathLike, sha256: str, timeout: float = 30
             finally:
                 bar.close()
         if expected is not None and received != expected:
-            raise DownloadError(
-                f"download of {url} is truncated: got {received} of {expected} bytes; try again")
+            raise DownloadError(f"download of {url} is truncated: got {received} of {expected} bytes; try again")
         actual = digest.hexdigest()
         if actual != sha256:
             raise ChecksumError(
                 f"sha256 mismatch for {url}: expected {sha256}, got {actual}. The file was not "
-                "kept; the server may have changed it or the transfer was corrupted.")
+                "kept; the server may have changed it or the transfer was corrupted."
+            )
         os.replace(tmp, dest)
         return dest
     finally:
@@ -109,7 +107,8 @@ def check_member_name(name: str, archive: str | os.PathLike = "archive") -> str:
     if normalised.startswith("/") or (len(normalised) > 1 and normalised[1] == ":") or ".." in parts:
         raise UnsafeArchiveError(
             f"{archive}: member {name!r} has an absolute path or '..'; refusing to read or "
-            "extract it. Get the archive from its canonical URL.")
+            "extract it. Get the archive from its canonical URL."
+        )
     return name
 
 
@@ -132,7 +131,6 @@ def extract_archive(archive: str | os.PathLike, dest: str | os.PathLike) -> Path
         for member in members:
             check_member_name(member.name, archive)
             if not (member.isfile() or member.isdir()):
-                raise UnsafeArchiveError(
-                    f"{archive}: member {member.name!r} is a link or special file; refusing it")
+                raise UnsafeArchiveError(f"{archive}: member {member.name!r} is a link or special file; refusing it")
         tf.extractall(dest, members=members, filter="data")
     return dest

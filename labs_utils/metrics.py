@@ -4,6 +4,7 @@ Why: every lab reports the same numbers; each function takes ``y_true`` (class i
 either ``y_pred`` (class ids) or ``scores`` (``[n, k]`` logits/probabilities, or ``[n]``
 scores for the positive class in a binary task).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,24 +37,25 @@ def macro_f1(y_true, scores) -> float:
 def classification_summary(y_true, y_pred, labels: list[int] | None = None) -> dict[str, float]:
     """Accuracy and macro precision/recall/F1 from predicted class ids."""
     y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
-    p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels,
-                                                     average="macro", zero_division=0)
-    return {"accuracy": float(np.mean(y_true == y_pred)), "precision_macro": float(p),
-            "recall_macro": float(r), "f1_macro": float(f)}
+    p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+    return {
+        "accuracy": float(np.mean(y_true == y_pred)),
+        "precision_macro": float(p),
+        "recall_macro": float(r),
+        "f1_macro": float(f),
+    }
 
 
 def per_class_report(y_true, y_pred, names: list[str]) -> pd.DataFrame:
     """Precision, recall, F1 and support per class, as a DataFrame indexed by class name."""
     y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
-    p, r, f, s = skm.precision_recall_fscore_support(y_true, y_pred, labels=list(range(len(names))),
-                                                     zero_division=0)
+    p, r, f, s = skm.precision_recall_fscore_support(y_true, y_pred, labels=list(range(len(names))), zero_division=0)
     return pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s}, index=list(names))
 
 
 def confusion(y_true, y_pred, n_classes: int, normalize: str | None = None) -> np.ndarray:
     """Confusion matrix: rows are true classes, columns predictions (``normalize='true'`` for rates)."""
-    return skm.confusion_matrix(to_numpy(y_true), to_numpy(y_pred), labels=list(range(n_classes)),
-                                normalize=normalize)
+    return skm.confusion_matrix(to_numpy(y_true), to_numpy(y_pred), labels=list(range(n_classes)), normalize=normalize)
 
 
 def roc_one_vs_rest(y_true, scores) -> dict[int, dict]:

@@ -5,6 +5,7 @@ handled once, here, and a malformed row fails with its file and line number inst
 being dropped. Each parser takes a binary file object (or a path for archives) and returns
 a ``pandas.DataFrame``; ``labs_utils.datasets`` adds label ids, splits and caching.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,6 +36,7 @@ def _name(fh) -> str:
 
 # --- TREC -------------------------------------------------------------------------------
 
+
 def parse_trec(fh) -> pd.DataFrame:
     """TREC question classification: one ``COARSE:fine question text`` per line.
 
@@ -54,8 +56,7 @@ def parse_trec(fh) -> pd.DataFrame:
         label, _, text = line.partition(" ")
         coarse, colon, fine = label.partition(":")
         if not colon or not coarse.isupper() or not fine or not text.strip():
-            raise MalformedRowError(_name(fh), lineno,
-                                    f"expected 'COARSE:fine question text', got {line[:60]!r}")
+            raise MalformedRowError(_name(fh), lineno, f"expected 'COARSE:fine question text', got {line[:60]!r}")
         rows.append((text.strip(), coarse, f"{coarse}:{fine}", lineno))
     return pd.DataFrame(rows, columns=["text", "label_name", "fine_label_name", "line"])
 
@@ -91,12 +92,12 @@ def parse_ag_news(fh) -> pd.DataFrame:
         if cls not in {"1", "2", "3", "4"}:
             raise MalformedRowError(_name(fh), lineno, f"class index must be 1-4, got {cls!r}")
         title, desc = clean_ag_news(title), clean_ag_news(desc)
-        rows.append((f"{title}. {desc}" if title and desc else title or desc,
-                     int(cls) - 1, title, desc, lineno))
+        rows.append((f"{title}. {desc}" if title and desc else title or desc, int(cls) - 1, title, desc, lineno))
     return pd.DataFrame(rows, columns=["text", "label", "title", "description", "line"])
 
 
 # --- vaccine-stance tweets ---------------------------------------------------------------------
+
 
 def parse_vaccine_tweets(fh) -> pd.DataFrame:
     """``,tweet,label`` CSV (first column an unnamed row index); 1,170 tweets hold newlines."""
@@ -118,6 +119,7 @@ def parse_vaccine_tweets(fh) -> pd.DataFrame:
 
 # --- Amazon 5-core reviews ---------------------------------------------------------------------
 
+
 def parse_amazon_reviews(fh) -> pd.DataFrame:
     """McAuley 2014 5-core reviews: gzipped JSON Lines; ``overall`` is the star rating."""
     rows = []
@@ -133,11 +135,21 @@ def parse_amazon_reviews(fh) -> pd.DataFrame:
             if not 1 <= rating <= 5:
                 raise MalformedRowError(_name(fh), lineno, f"rating must be 1-5, got {rating}")
             helpful = obj.get("helpful") or [0, 0]
-            rows.append((obj.get("reviewText") or "", obj.get("summary") or "", rating,
-                         obj.get("asin", ""), obj.get("reviewerID", ""),
-                         int(obj.get("unixReviewTime", 0)), int(helpful[0]), int(helpful[1])))
-    return pd.DataFrame(rows, columns=["text", "summary", "rating", "asin", "reviewer_id",
-                                       "unix_time", "helpful_up", "helpful_total"])
+            rows.append(
+                (
+                    obj.get("reviewText") or "",
+                    obj.get("summary") or "",
+                    rating,
+                    obj.get("asin", ""),
+                    obj.get("reviewerID", ""),
+                    int(obj.get("unixReviewTime", 0)),
+                    int(helpful[0]),
+                    int(helpful[1]),
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["text", "summary", "rating", "asin", "reviewer_id", "unix_time", "helpful_up", "helpful_total"]
+    )
 
 
 # --- IMDB (aclImdb tarball, read without unpacking) ------------------------------------------------
@@ -175,8 +187,9 @@ def parse_imdb_tar(path: str | Path) -> pd.DataFrame:
             text = _BR.sub("\n", text)
             split_name = "unsup" if folder == "unsup" else split
             label = {"pos": 1, "neg": 0, "unsup": -1}[folder]
-            rows.append((text, label, int(rating), split_name,
-                         member.name.removeprefix("aclImdb/"), int(rid), (split, folder)))
+            rows.append(
+                (text, label, int(rating), split_name, member.name.removeprefix("aclImdb/"), int(rid), (split, folder))
+            )
     frame = pd.DataFrame(rows, columns=["text", "label", "rating", "split", "file", "review_id", "folder"])
     frame["film"] = [_nth(films.get(folder, []), rid) for folder, rid in zip(frame["folder"], frame["review_id"])]
     frame = frame.drop(columns="folder")
@@ -226,6 +239,7 @@ def parse_lines_contiguous(fh, fractions=(0.9, 0.05, 0.05)) -> pd.DataFrame:
 
 
 # --- word-similarity and analogy sets ----------------------------------------------------------
+
 
 def parse_word_pairs(fh) -> pd.DataFrame:
     """WordSim-353 / SimLex-999 in any of their distributed forms -> word1, word2, score.

@@ -3,9 +3,10 @@
 Why: curves, confusion matrices, ROC curves and word-level heatmaps look the same in every
 lab, so students compare like with like and spend their time on reading them.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,16 +43,26 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None 
     return fig
 
 
-def plot_confusion(matrix, names: Sequence[str], normalize: bool = True, title: str = "confusion matrix",
-                   ax=None, cmap="Blues"):
+def plot_confusion(
+    matrix, names: Sequence[str], normalize: bool = True, title: str = "confusion matrix", ax=None, cmap="Blues"
+):
     """Heatmap of a confusion matrix; rows are true classes. With ``normalize``, row rates."""
     matrix = np.asarray(matrix, dtype=float)
     if normalize:
         sums = matrix.sum(axis=1, keepdims=True)
         matrix = np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)
     fig, ax = _axes(ax, (1.2 + 0.7 * len(names), 1.0 + 0.6 * len(names)))
-    sns.heatmap(matrix, annot=True, fmt=".2f" if normalize else ".0f", cmap=cmap, xticklabels=names,
-                yticklabels=names, cbar=False, ax=ax, vmin=0)
+    sns.heatmap(
+        matrix,
+        annot=True,
+        fmt=".2f" if normalize else ".0f",
+        cmap=cmap,
+        xticklabels=names,
+        yticklabels=names,
+        cbar=False,
+        ax=ax,
+        vmin=0,
+    )
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(title)
@@ -73,8 +84,9 @@ def plot_roc(roc: dict, names: Sequence[str], title: str = "one-vs-rest ROC", ax
     return fig
 
 
-def plot_token_heatmap(tokens: Sequence[str], weights, row_labels: Sequence[str] | None = None,
-                       title: str = "", ax=None, cmap="viridis"):
+def plot_token_heatmap(
+    tokens: Sequence[str], weights, row_labels: Sequence[str] | None = None, title: str = "", ax=None, cmap="viridis"
+):
     """Weights over the tokens of one text: ``weights`` is ``[T]`` or ``[rows, T]`` (e.g. heads)."""
     weights = to_numpy(weights)
     if weights.ndim == 1:
@@ -82,8 +94,17 @@ def plot_token_heatmap(tokens: Sequence[str], weights, row_labels: Sequence[str]
     if weights.shape[1] != len(tokens):
         raise ValueError(f"{weights.shape[1]} weights per row but {len(tokens)} tokens")
     fig, ax = _axes(ax, (max(4, 0.45 * len(tokens)), max(1.8, 0.6 + 0.45 * len(weights))))
-    sns.heatmap(weights, xticklabels=list(tokens), yticklabels=list(row_labels) if row_labels is not None else "auto",
-                cmap=cmap, ax=ax, cbar=True, annot=len(tokens) <= 25, fmt=".2f", annot_kws={"fontsize": 7})
+    sns.heatmap(
+        weights,
+        xticklabels=list(tokens),
+        yticklabels=list(row_labels) if row_labels is not None else "auto",
+        cmap=cmap,
+        ax=ax,
+        cbar=True,
+        annot=len(tokens) <= 25,
+        fmt=".2f",
+        annot_kws={"fontsize": 7},
+    )
     ax.tick_params(axis="x", rotation=60)
     ax.set_title(title)
     fig.tight_layout()

@@ -3,6 +3,7 @@
 Why: instructors compare a run with the reference numbers without re-reading notebooks;
 each file says which profile, device, library versions and how many seconds produced it.
 """
+
 from __future__ import annotations
 
 import json

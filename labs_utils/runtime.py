@@ -9,6 +9,7 @@ gets the same numbers when re-run on the same machine.
 ``LABS_PROFILE`` selects the profile (``quick`` by default); ``LABS_THREADS`` caps the
 number of CPU threads torch uses.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,7 @@ def current_profile() -> str:
     name = os.environ.get("LABS_PROFILE", "quick").strip().lower() or "quick"
     if name not in PROFILES:
         raise ValueError(
-            f"LABS_PROFILE={name!r} is not a profile; use one of {PROFILES} "
-            "(e.g. `LABS_PROFILE=full make run`)."
+            f"LABS_PROFILE={name!r} is not a profile; use one of {PROFILES} (e.g. `LABS_PROFILE=full make run`)."
         )
     return name
 

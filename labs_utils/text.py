@@ -12,13 +12,14 @@ Why: torchtext is dead, and every RNN lab needs the same four pieces:
   never sees a zero length;
 * ``BucketBatchSampler`` -- batches of similar lengths (less padding), shuffled per epoch.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -36,8 +37,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]|_", re
 _CLITIC = re.compile(r"^(.+?)(n't|'s|'re|'ve|'ll|'d|'m)$", re.IGNORECASE)
 
 
-def tokenize(text: str, lower: bool = True, words_only: bool = False,
-             split_contractions: bool = False) -> list[str]:
+def tokenize(text: str, lower: bool = True, words_only: bool = False, split_contractions: bool = False) -> list[str]:
     """Split ``text`` into word and punctuation tokens (``words_only``: drop punctuation).
 
     ``split_contractions`` splits clitics off as GloVe's training corpora were tokenised
@@ -84,14 +84,14 @@ class Vocab:
         self.counts = dict(counts or {})
 
     @classmethod
-    def build(cls, token_lists: Iterable[Sequence[str]], min_freq: int = 1,
-              max_size: int | None = None) -> "Vocab":
+    def build(cls, token_lists: Iterable[Sequence[str]], min_freq: int = 1, max_size: int | None = None) -> Vocab:
         """Count tokens; keep those seen ``min_freq`` times, at most ``max_size`` (plus specials)."""
         counter = Counter()
         for tokens in token_lists:
             counter.update(tokens)
-        kept = sorted((t for t, c in counter.items() if c >= min_freq and t not in (PAD, UNK)),
-                      key=lambda t: (-counter[t], t))
+        kept = sorted(
+            (t for t, c in counter.items() if c >= min_freq and t not in (PAD, UNK)), key=lambda t: (-counter[t], t)
+        )
         if max_size is not None:
             kept = kept[:max_size]
         return cls([PAD, UNK, *kept], {t: counter[t] for t in kept})
@@ -115,7 +115,7 @@ class Vocab:
         Path(path).write_text(json.dumps({"itos": self.itos, "counts": self.counts}))
 
     @classmethod
-    def load(cls, path: str | Path) -> "Vocab":
+    def load(cls, path: str | Path) -> Vocab:
         data = json.loads(Path(path).read_text())
         return cls(data["itos"], data.get("counts"))
 
@@ -123,8 +123,9 @@ class Vocab:
         return f"Vocab({len(self)} tokens: {self.itos[2:7]}...)"
 
 
-def flatten_corpus(token_lists: Iterable[Sequence[str]], vocab: Vocab,
-                   drop_unknown: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def flatten_corpus(
+    token_lists: Iterable[Sequence[str]], vocab: Vocab, drop_unknown: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Encode a corpus as one long id array plus the document index of every token.
 
     Word2vec-style trainers slide windows over this array and use ``doc_ids`` so that no
@@ -144,8 +145,9 @@ def flatten_corpus(token_lists: Iterable[Sequence[str]], vocab: Vocab,
     return np.concatenate(id_parts), np.concatenate(doc_parts)
 
 
-def numericalize(texts: Iterable[str], vocab: Vocab, max_len: int | None = None,
-                 tokenizer=tokenize) -> list[torch.Tensor]:
+def numericalize(
+    texts: Iterable[str], vocab: Vocab, max_len: int | None = None, tokenizer=tokenize
+) -> list[torch.Tensor]:
     """Tokenise and encode each text as a LongTensor, keeping the first ``max_len`` tokens."""
     out = []
     for text in texts:
@@ -196,8 +198,15 @@ class BucketBatchSampler(torch.utils.data.Sampler):
     a given ``seed`` and epoch (call ``set_epoch`` each epoch for a new order).
     """
 
-    def __init__(self, lengths: Sequence[int], batch_size: int, shuffle: bool = True,
-                 pool_batches: int = 50, seed: int = 0, drop_last: bool = False):
+    def __init__(
+        self,
+        lengths: Sequence[int],
+        batch_size: int,
+        shuffle: bool = True,
+        pool_batches: int = 50,
+        seed: int = 0,
+        drop_last: bool = False,
+    ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.lengths = list(lengths)
@@ -214,8 +223,8 @@ class BucketBatchSampler(torch.utils.data.Sampler):
         pool = self.batch_size * self.pool_batches
         batches = []
         for start in range(0, n, pool):
-            chunk = sorted(order[start:start + pool], key=lambda i: self.lengths[i])
-            batches += [chunk[i:i + self.batch_size] for i in range(0, len(chunk), self.batch_size)]
+            chunk = sorted(order[start : start + pool], key=lambda i: self.lengths[i])
+            batches += [chunk[i : i + self.batch_size] for i in range(0, len(chunk), self.batch_size)]
         if self.drop_last:
             batches = [b for b in batches if len(b) == self.batch_size]
         if self.shuffle:
@@ -232,9 +241,15 @@ class BucketBatchSampler(torch.utils.data.Sampler):
         return sum(-(-k // self.batch_size) for k in sizes)
 
 
-def bucket_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0,
-                  pool_batches: int = 50, drop_last: bool = False,
-                  collate_fn=collate_batch) -> torch.utils.data.DataLoader:
+def bucket_loader(
+    dataset,
+    batch_size: int,
+    shuffle: bool = True,
+    seed: int = 0,
+    pool_batches: int = 50,
+    drop_last: bool = False,
+    collate_fn=collate_batch,
+) -> torch.utils.data.DataLoader:
     """A DataLoader of length-bucketed, padded batches: ``(tokens, lengths, labels)``.
 
     ``dataset`` holds ``(ids, label)`` pairs (an ``EncodedDataset``, or anything whose
@@ -248,6 +263,7 @@ def bucket_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0,
     if batch_size < 1:
         raise ValueError(f"bucket_loader: batch_size must be >= 1, got {batch_size}")
     lengths = dataset.lengths() if hasattr(dataset, "lengths") else [len(dataset[i][0]) for i in range(len(dataset))]
-    sampler = BucketBatchSampler(lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches,
-                                 seed=seed, drop_last=drop_last)
+    sampler = BucketBatchSampler(
+        lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches, seed=seed, drop_last=drop_last
+    )
     return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate_fn)

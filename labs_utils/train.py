@@ -11,11 +11,12 @@ device and the model is called as ``model(*inputs)``. (Models that pack sequence
 call ``lengths.cpu()`` themselves.) Pass ``forward=lambda model, batch, device: (outputs,
 targets)`` for anything else.
 """
+
 from __future__ import annotations
 
 import copy
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import torch
@@ -61,8 +62,9 @@ def predict(model, loader, device=None, forward=default_forward):
     return torch.cat(outputs), torch.cat(targets)
 
 
-def evaluate(model, loader, loss_fn, metrics: dict[str, Metric] | None = None, device=None,
-             forward=default_forward) -> dict[str, float]:
+def evaluate(
+    model, loader, loss_fn, metrics: dict[str, Metric] | None = None, device=None, forward=default_forward
+) -> dict[str, float]:
     """Mean loss and each metric over a loader."""
     outputs, targets = predict(model, loader, device, forward)
     result = {"loss": float(loss_fn(outputs, targets))}
@@ -71,12 +73,27 @@ def evaluate(model, loader, loss_fn, metrics: dict[str, Metric] | None = None, d
     return result
 
 
-def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, loss_fn,
-        epochs: int, val_loader=None, metrics: dict[str, Metric] | None = None,
-        monitor: str | None = None, mode: str | None = None, patience: int | None = None,
-        restore_best: bool = True, clip_grad: float | None = None, l1: float = 0.0,
-        l2: float = 0.0, scheduler=None, device=None, forward=default_forward,
-        progress: bool = True, desc: str = "train") -> pd.DataFrame:
+def fit(
+    model: torch.nn.Module,
+    train_loader,
+    optimizer: torch.optim.Optimizer,
+    loss_fn,
+    epochs: int,
+    val_loader=None,
+    metrics: dict[str, Metric] | None = None,
+    monitor: str | None = None,
+    mode: str | None = None,
+    patience: int | None = None,
+    restore_best: bool = True,
+    clip_grad: float | None = None,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    scheduler=None,
+    device=None,
+    forward=default_forward,
+    progress: bool = True,
+    desc: str = "train",
+) -> pd.DataFrame:
     """Train ``model`` and return its history, one row per epoch.
 
     monitor: the column that picks the best epoch (default ``val_loss`` with a validation
@@ -119,7 +136,8 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
             if not torch.isfinite(loss):
                 raise FloatingPointError(
                     f"loss is {loss.item()} at epoch {epoch}, batch {step}: lower the learning "
-                    "rate, clip gradients (clip_grad=1.0), or check the inputs for NaN/inf.")
+                    "rate, clip gradients (clip_grad=1.0), or check the inputs for NaN/inf."
+                )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if clip_grad is not None:
@@ -140,8 +158,9 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
             row["grad_norm"] = sum(norms) / len(norms)
         row["lr"] = lr
         if val_loader is not None:
-            row.update({f"val_{k}": v for k, v in
-                        evaluate(model, val_loader, loss_fn, metrics, device, forward).items()})
+            row.update(
+                {f"val_{k}": v for k, v in evaluate(model, val_loader, loss_fn, metrics, device, forward).items()}
+            )
         rows.append(row)
         if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             scheduler.step(row[monitor])
@@ -161,6 +180,10 @@ def fit(model: torch.nn.Module, train_loader, optimizer: torch.optim.Optimizer, 
     if restore_best and best_state is not None:
         model.load_state_dict(best_state)
     history = pd.DataFrame(rows)
-    history.attrs.update(best_epoch=best_epoch if restore_best else len(rows), monitor=monitor,
-                         best_value=best_value, stopped_early=len(rows) < epochs)
+    history.attrs.update(
+        best_epoch=best_epoch if restore_best else len(rows),
+        monitor=monitor,
+        best_value=best_value,
+        stopped_early=len(rows) < epochs,
+    )
     return history

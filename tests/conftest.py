@@ -7,12 +7,12 @@
   routes; it counts requests, answers at most ``MAX_REQUESTS`` and is shut down after the test.
 * ``build_imdb_tar``: writes a tiny aclImdb-layout tar.gz (reviews + non-review members).
 """
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import io
-import os
 import socket
 import struct
 import tarfile
@@ -37,6 +37,7 @@ def fixtures_dir() -> Path:
 
 
 # --- isolated environment + registry helpers ------------------------------------------------
+
 
 class Lab:
     """Paths of one isolated test environment and helpers that act on it."""
@@ -221,4 +222,5 @@ def write_imdb_tar(path: Path, reviews=None, other=None, extra=()) -> Path:
 def build_imdb_tar(tmp_path):
     def build(name="aclImdb_test.tar.gz", **kw) -> Path:
         return write_imdb_tar(tmp_path / name, **kw)
+
     return build

@@ -1,4 +1,5 @@
 """Tests for labs_utils.artifacts: per-profile paths and regeneration by running a notebook."""
+
 from __future__ import annotations
 
 import nbformat
@@ -49,8 +50,10 @@ def _notebook(tmp_path, code: str):
 
 
 def test_missing_file_is_regenerated_by_the_notebook(art_root, tmp_path):
-    maker = _notebook(tmp_path, "from labs_utils.artifacts import artifact_path\n"
-                                "artifact_path('lab', 'out.txt').write_text('regenerated')")
+    maker = _notebook(
+        tmp_path,
+        "from labs_utils.artifacts import artifact_path\nartifact_path('lab', 'out.txt').write_text('regenerated')",
+    )
     path = artifacts.require("lab", "out.txt", maker)
     assert path.read_text() == "regenerated"
 
@@ -74,9 +77,14 @@ def test_nbcode_runs_named_cells_in_order_and_names_missing_ones(tmp_path):
         c = nbformat.v4.new_code_cell(source)
         c.metadata["nbgrader"] = {"grade_id": grade_id, "solution": True}
         return c
-    nb = nbformat.v4.new_notebook(cells=[cell("def f(x):\n    return x + offset", "f"),
-                                         cell("assert False, 'a test cell'", "f_test"),
-                                         cell("def g(x):\n    return 2 * f(x)", "g")])
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            cell("def f(x):\n    return x + offset", "f"),
+            cell("assert False, 'a test cell'", "f_test"),
+            cell("def g(x):\n    return 2 * f(x)", "g"),
+        ]
+    )
     path = tmp_path / "lab.ipynb"
     nbformat.write(nb, path)
     ns = nbcode.exec_cells(path, ["f", "g"], prelude="offset = 10")

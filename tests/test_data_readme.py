@@ -1,4 +1,5 @@
 """data/README.md is generated from the registry; it must not drift from it."""
+
 import importlib.util
 from pathlib import Path
 

@@ -1,12 +1,12 @@
 """labs_utils.datasets: registry, resolution order, checksums, caching, derived splits, and
 the real staged files (those tests skip unless LABS_DATA_DIR points at shared/data)."""
+
 from __future__ import annotations
 
 import gzip
 import json
 import os
 import random
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -26,10 +26,12 @@ def _counting(parser):
     def wrapped(fh):
         calls.append(getattr(fh, "name", None))
         return parser(fh)
+
     return wrapped, calls
 
 
 # --- registry lookups ----------------------------------------------------------------------------
+
 
 def test_unknown_dataset_lists_known_names(isolated):
     with pytest.raises(KeyError) as info:
@@ -40,8 +42,9 @@ def test_unknown_dataset_lists_known_names(isolated):
         assert name in message
 
 
-@pytest.mark.parametrize("name,split", [("trec", "dev"), ("trec", "unsup"), ("vaccine_tweets", "test"),
-                                        ("wikitext2", "train_full")])
+@pytest.mark.parametrize(
+    "name,split", [("trec", "dev"), ("trec", "unsup"), ("vaccine_tweets", "test"), ("wikitext2", "train_full")]
+)
 def test_unknown_split_raises_keyerror(isolated, name, split):
     with pytest.raises(KeyError) as info:
         datasets.load(name, split)
@@ -54,6 +57,7 @@ def test_resolve_rejects_a_split_without_a_file(isolated):
 
 
 # --- nothing available ----------------------------------------------------------------------------
+
 
 def test_offline_with_nothing_staged_names_dataset_file_url_and_data_dir(isolated):
     with pytest.raises(DatasetNotAvailable) as info:
@@ -85,8 +89,7 @@ def test_staged_folder_without_the_file_is_named_in_the_message(isolated):
     assert f"LABS_DATA_DIR={isolated.staged}" in str(info.value)
 
 
-def test_all_downloads_failing_gives_dataset_not_available_and_no_partial_file(isolated, http_server,
-                                                                              fixtures_dir):
+def test_all_downloads_failing_gives_dataset_not_available_and_no_partial_file(isolated, http_server, fixtures_dir):
     data = (fixtures_dir / "trec_test.label").read_bytes()
     bad = http_server.serve("/tampered", data + b"HUM:ind Who added this ?\n")
     short = http_server.serve("/short", data, mode="truncate")
@@ -102,6 +105,7 @@ def test_all_downloads_failing_gives_dataset_not_available_and_no_partial_file(i
 
 
 # --- checksums --------------------------------------------------------------------------------------
+
 
 def test_staged_file_with_wrong_sha_raises(isolated, fixtures_dir):
     path = isolated.stage("trec/TREC_10.label", (fixtures_dir / "trec_test.label").read_bytes())
@@ -137,6 +141,7 @@ def test_sha256sums_listing_a_different_sum_raises(isolated, fixtures_dir):
 
 
 # --- download, cache, parsed cache ---------------------------------------------------------------------
+
 
 def test_download_fills_cache_then_reuses_file_and_parsed_table(isolated, http_server, fixtures_dir):
     data = (fixtures_dir / "trec_test.label").read_bytes()
@@ -187,6 +192,7 @@ def test_packaged_copy_is_used_when_nothing_is_staged(isolated):
 
 
 # --- available() -------------------------------------------------------------------------------------
+
 
 def test_available_false_then_true_and_never_downloads(isolated, http_server, fixtures_dir):
     data = (fixtures_dir / "trec_test.label").read_bytes()
@@ -322,9 +328,15 @@ def synthetic_amazon(isolated):
     random.Random(3).shuffle(stars)
     lines = []
     for i, s in enumerate(stars):
-        record = {"reviewerID": f"R{i:04d}", "asin": f"B{i % 13:05d}", "helpful": [0, i % 3],
-                  "reviewText": "" if i % 20 == 0 else f"review {i} with {s} stars",
-                  "overall": float(s), "summary": f"s{i}", "unixReviewTime": 1_300_000_000 + i}
+        record = {
+            "reviewerID": f"R{i:04d}",
+            "asin": f"B{i % 13:05d}",
+            "helpful": [0, i % 3],
+            "reviewText": "" if i % 20 == 0 else f"review {i} with {s} stars",
+            "overall": float(s),
+            "summary": f"s{i}",
+            "unixReviewTime": 1_300_000_000 + i,
+        }
         if i % 7:
             record["reviewerName"] = f"name {i}"
         lines.append(json.dumps(record))
@@ -359,6 +371,7 @@ def test_three_way_holdout_and_empty_texts(synthetic_amazon):
 
 # --- labels ---------------------------------------------------------------------------------------------
 
+
 def _assert_labels_consistent(name, frame):
     names = datasets.REGISTRY[name].label_names
     expected = [names[k] if k >= 0 else "unlabelled" for k in frame["label"]]
@@ -376,8 +389,12 @@ def test_labels_from_fixture_files(isolated, fixtures_dir, build_imdb_tar):
     isolated.register("vaccine_tweets", {"validation": isolated.source("vaccine_tweets/v.csv", vax)})
     imdb_src = isolated.source("imdb/aclImdb_v1_rebuilt.tar.gz", imdb)
     isolated.register("imdb", {"train": imdb_src, "test": imdb_src, "unsup": imdb_src})
-    for rel, data in [("trec/TREC_10.label", trec), ("ag_news_csv/test.csv", ag), ("vaccine_tweets/v.csv", vax),
-                      ("imdb/aclImdb_v1_rebuilt.tar.gz", imdb)]:
+    for rel, data in [
+        ("trec/TREC_10.label", trec),
+        ("ag_news_csv/test.csv", ag),
+        ("vaccine_tweets/v.csv", vax),
+        ("imdb/aclImdb_v1_rebuilt.tar.gz", imdb),
+    ]:
         isolated.stage(rel, data)
 
     frame = datasets.load("trec", "test")
@@ -398,8 +415,7 @@ def test_labels_from_fixture_files(isolated, fixtures_dir, build_imdb_tar):
     assert test["file"].tolist() == ["test/neg/0_2.txt", "test/pos/0_10.txt", "test/pos/12_8.txt"]
     assert test["label_name"].tolist() == ["neg", "pos", "pos"]
     assert unsup["label"].tolist() == [-1] and unsup["label_name"].tolist() == ["unlabelled"]
-    assert sorted(full["file"]) == ["train/neg/0_3.txt", "train/neg/10_1.txt", "train/pos/0_9.txt",
-                                    "train/pos/1_7.txt"]
+    assert sorted(full["file"]) == ["train/neg/0_3.txt", "train/neg/10_1.txt", "train/pos/0_9.txt", "train/pos/1_7.txt"]
     for frame in (test, unsup, full):
         _assert_labels_consistent("imdb", frame)
 
@@ -422,6 +438,7 @@ def test_word_eval_sets_from_staged_fixtures(isolated, fixtures_dir):
 
 # --- real staged data (LABS_DATA_DIR=shared/data) ------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def real_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("labs_real_cache")
@@ -441,6 +458,7 @@ def real(monkeypatch, real_cache):
         missing = [r for r in rels if not (root / r).exists()]
         if missing:
             pytest.skip(f"not staged in {root}: {', '.join(missing)}")
+
     return need
 
 
@@ -449,10 +467,15 @@ def test_real_trec(real):
     full = datasets.load("trec", "train_full")
     test = datasets.load("trec", "test")
     assert len(full) == 5452 and len(test) == 500
-    assert dict(Counter(full["label_name"])) == {"ENTY": 1250, "HUM": 1223, "DESC": 1162, "NUM": 896,
-                                                 "LOC": 835, "ABBR": 86}
-    assert dict(Counter(test["label_name"])) == {"DESC": 138, "NUM": 113, "ENTY": 94, "LOC": 81, "HUM": 65,
-                                                 "ABBR": 9}
+    assert dict(Counter(full["label_name"])) == {
+        "ENTY": 1250,
+        "HUM": 1223,
+        "DESC": 1162,
+        "NUM": 896,
+        "LOC": 835,
+        "ABBR": 86,
+    }
+    assert dict(Counter(test["label_name"])) == {"DESC": 138, "NUM": 113, "ENTY": 94, "LOC": 81, "HUM": 65, "ABBR": 9}
     assert full["fine_label_name"].nunique() == 50 and test["fine_label_name"].nunique() == 42
     line66 = full.loc[full["line"] == 66, "text"].item()
     assert "sister city with Los Angeles" in line66
@@ -511,8 +534,11 @@ def test_real_wikitext_token_counts(real):
 
 
 def test_real_word_eval_sets(real):
-    real("word_embedding_eval/questions-words.txt", "word_embedding_eval/wordsim353/combined.csv",
-         "word_embedding_eval/SimLex-999/SimLex-999.txt")
+    real(
+        "word_embedding_eval/questions-words.txt",
+        "word_embedding_eval/wordsim353/combined.csv",
+        "word_embedding_eval/SimLex-999/SimLex-999.txt",
+    )
     an = datasets.load("google_analogies", "all")
     assert len(an) == 19544
     assert (an["kind"] == "semantic").sum() == 8869 and (an["kind"] == "syntactic").sum() == 10675
@@ -535,8 +561,16 @@ def test_real_imdb(real):
     assert len(unsup) == 50000 and (unsup["label"] == -1).all() and (unsup["rating"] == 0).all()
     assert (unsup["label_name"] == "unlabelled").all()
     labelled = pd.concat([full, test])
-    assert dict(Counter(labelled["rating"])) == {1: 10122, 2: 4586, 3: 4961, 4: 5331,
-                                                 7: 4803, 8: 5859, 9: 4607, 10: 9731}
+    assert dict(Counter(labelled["rating"])) == {
+        1: 10122,
+        2: 4586,
+        3: 4961,
+        4: 5331,
+        7: 4803,
+        8: 5859,
+        9: 4607,
+        10: 9731,
+    }
     assert (labelled.loc[labelled["label"] == 1, "rating"] >= 7).all()
     assert (labelled.loc[labelled["label"] == 0, "rating"] <= 4).all()
     for frame in (full, test, unsup):

@@ -1,4 +1,5 @@
 """labs_utils.download: verified downloads (against a loopback server) and safe archives."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,15 @@ import zipfile
 
 import pytest
 
-from labs_utils.download import (ChecksumError, DownloadError, UnsafeArchiveError, check_member_name,
-                                 download, extract_archive, sha256_file)
+from labs_utils.download import (
+    ChecksumError,
+    DownloadError,
+    UnsafeArchiveError,
+    check_member_name,
+    download,
+    extract_archive,
+    sha256_file,
+)
 from labs_utils.parsers import parse_imdb_tar
 
 BODY = b"".join(b"line %05d of a served data file\n" % i for i in range(3000))  # ~96 KB
@@ -23,6 +31,7 @@ def _files_under(folder):
 
 # --- sha256_file -----------------------------------------------------------------------------
 
+
 def test_sha256_file_matches_hashlib_across_chunk_boundaries(tmp_path):
     data = os.urandom((1 << 20) * 2 + 12345)  # more than two 1 MiB chunks
     path = tmp_path / "blob.bin"
@@ -31,6 +40,7 @@ def test_sha256_file_matches_hashlib_across_chunk_boundaries(tmp_path):
 
 
 # --- download ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("mode", ["ok", "nolength"])
 def test_download_success_writes_verified_file(tmp_path, http_server, mode):
@@ -95,21 +105,36 @@ def test_failed_download_keeps_an_existing_good_file(tmp_path, http_server):
 
 # --- check_member_name ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["../evil", "/tmp/evil", "a/../../evil", "aclImdb/../../x.txt",
-                                  "..\\evil", "a\\..\\..\\evil", "C:/Windows/evil", "C:\\evil", ".."])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil",
+        "/tmp/evil",
+        "a/../../evil",
+        "aclImdb/../../x.txt",
+        "..\\evil",
+        "a\\..\\..\\evil",
+        "C:/Windows/evil",
+        "C:\\evil",
+        "..",
+    ],
+)
 def test_check_member_name_rejects_unsafe(name):
     with pytest.raises(UnsafeArchiveError) as info:
         check_member_name(name, "some.tar")
     assert "some.tar" in str(info.value)
 
 
-@pytest.mark.parametrize("name", ["aclImdb/train/pos/0_9.txt", "a/b..c/d", "dir/..hidden", "./x/y.txt",
-                                  "wikitext-2/wiki.valid.tokens"])
+@pytest.mark.parametrize(
+    "name", ["aclImdb/train/pos/0_9.txt", "a/b..c/d", "dir/..hidden", "./x/y.txt", "wikitext-2/wiki.valid.tokens"]
+)
 def test_check_member_name_accepts_safe(name):
     assert check_member_name(name) == name
 
 
 # --- extract_archive -----------------------------------------------------------------------------
+
 
 def _tar_with(path, members):
     """members: list of (TarInfo-ish spec) -> (name, data or None, type, linkname)."""
@@ -128,8 +153,10 @@ def _tar_with(path, members):
 
 
 def test_extract_tar_rejects_parent_dir_member(tmp_path):
-    arch = _tar_with(tmp_path / "a.tar.gz", [("good.txt", b"fine", tarfile.REGTYPE, ""),
-                                             ("../evil.txt", b"evil", tarfile.REGTYPE, "")])
+    arch = _tar_with(
+        tmp_path / "a.tar.gz",
+        [("good.txt", b"fine", tarfile.REGTYPE, ""), ("../evil.txt", b"evil", tarfile.REGTYPE, "")],
+    )
     dest = tmp_path / "box" / "dest"
     with pytest.raises(UnsafeArchiveError):
         extract_archive(arch, dest)
@@ -139,8 +166,9 @@ def test_extract_tar_rejects_parent_dir_member(tmp_path):
 
 def test_extract_tar_rejects_absolute_member(tmp_path):
     target = tmp_path / "outside" / "evil.txt"
-    arch = _tar_with(tmp_path / "a.tar.gz", [("good.txt", b"fine", tarfile.REGTYPE, ""),
-                                             (str(target), b"evil", tarfile.REGTYPE, "")])
+    arch = _tar_with(
+        tmp_path / "a.tar.gz", [("good.txt", b"fine", tarfile.REGTYPE, ""), (str(target), b"evil", tarfile.REGTYPE, "")]
+    )
     with tarfile.open(arch) as tf:  # the member name really is absolute
         assert tf.getnames()[1].startswith("/")
     dest = tmp_path / "dest"
@@ -150,11 +178,13 @@ def test_extract_tar_rejects_absolute_member(tmp_path):
     assert _files_under(dest) == []
 
 
-@pytest.mark.parametrize("kind,linkname", [(tarfile.SYMTYPE, "/etc/passwd"), (tarfile.SYMTYPE, "../../x"),
-                                           (tarfile.LNKTYPE, "good.txt")])
+@pytest.mark.parametrize(
+    "kind,linkname", [(tarfile.SYMTYPE, "/etc/passwd"), (tarfile.SYMTYPE, "../../x"), (tarfile.LNKTYPE, "good.txt")]
+)
 def test_extract_tar_refuses_links(tmp_path, kind, linkname):
-    arch = _tar_with(tmp_path / "a.tar.gz", [("good.txt", b"fine", tarfile.REGTYPE, ""),
-                                             ("link", None, kind, linkname)])
+    arch = _tar_with(
+        tmp_path / "a.tar.gz", [("good.txt", b"fine", tarfile.REGTYPE, ""), ("link", None, kind, linkname)]
+    )
     dest = tmp_path / "dest"
     with pytest.raises(UnsafeArchiveError) as info:
         extract_archive(arch, dest)
@@ -177,9 +207,14 @@ def test_extract_zip_rejects_parent_dir_member(tmp_path):
 
 
 def test_extract_normal_tar_and_zip(tmp_path):
-    tar = _tar_with(tmp_path / "ok.tar.gz", [("top", None, tarfile.DIRTYPE, ""),
-                                             ("top/a.txt", b"alpha\n", tarfile.REGTYPE, ""),
-                                             ("top/sub/b.txt", b"beta\n", tarfile.REGTYPE, "")])
+    tar = _tar_with(
+        tmp_path / "ok.tar.gz",
+        [
+            ("top", None, tarfile.DIRTYPE, ""),
+            ("top/a.txt", b"alpha\n", tarfile.REGTYPE, ""),
+            ("top/sub/b.txt", b"beta\n", tarfile.REGTYPE, ""),
+        ],
+    )
     out = extract_archive(tar, tmp_path / "t")
     assert out == tmp_path / "t"
     assert (out / "top" / "a.txt").read_bytes() == b"alpha\n"

@@ -1,4 +1,5 @@
 """Tests for labs_utils.embeddings: embedding_matrix, OOVReport, keyed_vectors, load_glove."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -156,9 +157,12 @@ def test_load_glove(glove):
 
 # --- restrict, evaluate_similarity, evaluate_analogies, stable_hash -----------------------------
 
+
 def _stage_eval_sets(isolated, wordsim: bytes, analogies: bytes):
     isolated.register("wordsim353", {"all": isolated.source("word_embedding_eval/wordsim353/combined.csv", wordsim)})
-    isolated.register("google_analogies", {"all": isolated.source("word_embedding_eval/questions-words.txt", analogies)})
+    isolated.register(
+        "google_analogies", {"all": isolated.source("word_embedding_eval/questions-words.txt", analogies)}
+    )
     isolated.stage("word_embedding_eval/wordsim353/combined.csv", wordsim)
     isolated.stage("word_embedding_eval/questions-words.txt", analogies)
 
@@ -181,15 +185,18 @@ def test_evaluate_similarity_counts_pairs_and_ranks(isolated):
 
 
 def test_evaluate_analogies_counts_questions_and_sections(isolated):
-    questions = (b": family\nman woman king queen\nman woman boy girl\nman woman sun moon\n"
-                 b": gram9-plural-verbs\neat eats run runs\n")
+    questions = (
+        b": family\nman woman king queen\nman woman boy girl\nman woman sun moon\n"
+        b": gram9-plural-verbs\neat eats run runs\n"
+    )
     _stage_eval_sets(isolated, b"Word 1,Word 2,Human (mean)\r\na,b,1\r\n", questions)
     # 2-d vectors built so that king - man + woman == queen exactly; boy - man + woman lands on woman's side
     words = ["man", "woman", "king", "queen", "boy", "girl", "eat", "eats", "run", "runs"]
-    vectors = np.array([[1, 0], [0, 1], [1, 0.2], [0.2, 1], [1, -0.3], [-0.5, 1],
-                        [1, 1], [1, 2], [-1, 1], [-3, 1]], dtype=np.float32)
+    vectors = np.array(
+        [[1, 0], [0, 1], [1, 0.2], [0.2, 1], [1, -0.3], [-0.5, 1], [1, 1], [1, 2], [-1, 1], [-3, 1]], dtype=np.float32
+    )
     result = embeddings.evaluate_analogies(keyed_vectors(words, vectors))
-    assert result["questions_used"] == 3 and result["questions_total"] == 4   # "sun moon" are unknown
+    assert result["questions_used"] == 3 and result["questions_total"] == 4  # "sun moon" are unknown
     assert 0.0 <= result["accuracy"] <= 1.0
     # by hand: king-man+woman = (0, 1.2) -> queen (right); boy-man+woman = (0, 0.7) -> queen, not girl;
     # eats-eat+run = (-1, 2) -> girl (cosine 1.0), not runs (0.71)

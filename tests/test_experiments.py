@@ -1,4 +1,5 @@
 """Tests for labs_utils.experiments: runs over seeds and their mean ± std table."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,10 +23,11 @@ def test_over_seeds_seeds_each_run_before_it_starts():
 
 
 def test_mean_std_per_group_and_overall():
-    runs = pd.DataFrame({"pooling": ["mean"] * 3 + ["attention"] * 2,
-                         "f1": [0.5, 0.6, 0.7, 0.8, 0.9], "acc": [1.0, 1.0, 1.0, 0.5, 0.7]})
+    runs = pd.DataFrame(
+        {"pooling": ["mean"] * 3 + ["attention"] * 2, "f1": [0.5, 0.6, 0.7, 0.8, 0.9], "acc": [1.0, 1.0, 1.0, 0.5, 0.7]}
+    )
     table = experiments.mean_std(runs, "pooling", ["f1", "acc"])
-    assert table.loc["mean", "f1"] == "0.600 ± 0.100"       # sample std (ddof=1) of 0.5, 0.6, 0.7
+    assert table.loc["mean", "f1"] == "0.600 ± 0.100"  # sample std (ddof=1) of 0.5, 0.6, 0.7
     assert table.loc["attention", "acc"] == "0.600 ± 0.141"
     assert table["seeds"].tolist() == [3, 2] and table.index.tolist() == ["mean", "attention"]  # first-seen order
     overall = experiments.mean_std(runs, None, ["f1"], digits=2)

@@ -1,4 +1,5 @@
 """Tests for labs_utils.metrics against hand-computed values and scikit-learn."""
+
 from __future__ import annotations
 
 import math
@@ -14,14 +15,16 @@ from labs_utils import metrics
 
 # y_true and scores whose argmax is [0, 1, 1, 1, 2, 0]
 Y = [0, 0, 1, 1, 2, 2]
-SCORES = np.array([
-    [2.0, 1.0, 0.0],
-    [0.0, 3.0, 1.0],
-    [0.1, 0.8, 0.1],
-    [-1.0, 0.0, -2.0],
-    [0.0, 0.0, 5.0],
-    [4.0, 1.0, 3.0],
-])
+SCORES = np.array(
+    [
+        [2.0, 1.0, 0.0],
+        [0.0, 3.0, 1.0],
+        [0.1, 0.8, 0.1],
+        [-1.0, 0.0, -2.0],
+        [0.0, 0.0, 5.0],
+        [4.0, 1.0, 3.0],
+    ]
+)
 PRED = [0, 1, 1, 1, 2, 0]
 # per class by hand:
 #   class 0: tp=1 fp=1 fn=1 -> P=1/2, R=1/2, F=1/2

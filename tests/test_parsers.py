@@ -1,4 +1,5 @@
 """labs_utils.parsers on small fixtures in each dataset's real format, quirks included."""
+
 from __future__ import annotations
 
 import gzip
@@ -27,6 +28,7 @@ def _malformed(parser, data: bytes, tmp_path=None, name="bad.txt"):
 
 # --- TREC -------------------------------------------------------------------------------------
 
+
 def test_trec_rows_labels_and_0xf0(fixtures_dir):
     assert b"sister\xf0city" in (fixtures_dir / "trec_train.label").read_bytes()
     with _open(fixtures_dir, "trec_train.label") as fh:
@@ -47,18 +49,22 @@ def test_trec_other_non_utf8_byte_is_kept_as_latin1():
 
 
 def test_trec_malformed_line_reports_line_number(tmp_path):
-    data = (b"DESC:manner How did serfdom develop ?\n"
-            b"NUM:date When did Hawaii become a state ?\n"
-            b"\n"
-            b"What is the capital of Peru ?\n"
-            b"LOC:city Where is Lima ?\n")
+    data = (
+        b"DESC:manner How did serfdom develop ?\n"
+        b"NUM:date When did Hawaii become a state ?\n"
+        b"\n"
+        b"What is the capital of Peru ?\n"
+        b"LOC:city Where is Lima ?\n"
+    )
     err = _malformed(parsers.parse_trec, data, tmp_path, "TREC_10.label")
     assert err.line == 4
     assert "line 4:" in str(err)
 
 
-@pytest.mark.parametrize("line", [b"DESC How did it happen ?", b"desc:manner lowercase coarse label ?",
-                                  b"DESC: empty fine label ?", b"DESC:manner"])
+@pytest.mark.parametrize(
+    "line",
+    [b"DESC How did it happen ?", b"desc:manner lowercase coarse label ?", b"DESC: empty fine label ?", b"DESC:manner"],
+)
 def test_trec_rejects_label_variants(line):
     with pytest.raises(MalformedRowError) as info:
         parsers.parse_trec(io.BytesIO(b"HUM:ind Who ?\n" + line + b"\n"))
@@ -66,6 +72,7 @@ def test_trec_rejects_label_variants(line):
 
 
 # --- AG News ------------------------------------------------------------------------------------
+
 
 def test_ag_news_fields_and_quirks(fixtures_dir):
     with _open(fixtures_dir, "ag_news.csv") as fh:
@@ -75,12 +82,16 @@ def test_ag_news_fields_and_quirks(fixtures_dir):
     assert df["label"].tolist() == [2, 3, 1, 1, 0]  # class index 1..4 -> 0..3
     assert df["line"].tolist() == [1, 2, 3, 4, 5]
     # "" escapes a quote; runs of spaces folded
-    assert df.loc[0, "description"] == ('Unions representing workers at Turner Newall say they are '
-                                        '"disappointed" after talks with stricken parent firm Federal Mogul.')
+    assert df.loc[0, "description"] == (
+        "Unions representing workers at Turner Newall say they are "
+        '"disappointed" after talks with stricken parent firm Federal Mogul.'
+    )
     assert df.loc[0, "text"] == "Fears for T N pension after talks. " + df.loc[0, "description"]
     # a backslash was a line break; #36; is a dollar sign
-    assert df.loc[1, "description"] == ("SPACE.com - A second team of rocketeers competing for the $10 million "
-                                        "Ansari X Prize, a contest for privately funded suborbital space flight.")
+    assert df.loc[1, "description"] == (
+        "SPACE.com - A second team of rocketeers competing for the $10 million "
+        "Ansari X Prize, a contest for privately funded suborbital space flight."
+    )
     assert df.loc[4, "title"] == "Man Sought $50M From McGreevey (AP)"
     # #39; is an apostrophe, quot; a double quote
     assert re.fullmatch(r"Eriksson doesn ?'t feel any extra pressure", df.loc[2, "title"])
@@ -96,18 +107,22 @@ def test_clean_ag_news_keeps_real_ampersand_entities_and_text():
     assert parsers.clean_ag_news("plain text, no artefacts") == "plain text, no artefacts"
 
 
-@pytest.mark.parametrize("row,problem", [(b'"2","Only a title"', "3 fields"),
-                                         (b'"7","Title","Description"', "1-4")])
+@pytest.mark.parametrize("row,problem", [(b'"2","Only a title"', "3 fields"), (b'"7","Title","Description"', "1-4")])
 def test_ag_news_malformed_rows(tmp_path, row, problem):
-    data = (b'"3","T1","D1"\n'
-            b'"4","Multi","line \n description"\n'  # a quoted field across two physical lines
-            + row + b"\n" + b'"1","T4","D4"\n')
+    data = (
+        b'"3","T1","D1"\n'
+        b'"4","Multi","line \n description"\n'  # a quoted field across two physical lines
+        + row
+        + b"\n"
+        + b'"1","T4","D4"\n'
+    )
     err = _malformed(parsers.parse_ag_news, data, tmp_path, "test.csv")
     assert err.line == 4
     assert "line 4:" in str(err) and problem in str(err)
 
 
 # --- vaccine tweets --------------------------------------------------------------------------------
+
 
 def test_vaccine_tweets_embedded_newline_and_labels(fixtures_dir):
     raw = (fixtures_dir / "vaccine.csv").read_bytes()
@@ -120,7 +135,7 @@ def test_vaccine_tweets_embedded_newline_and_labels(fixtures_dir):
     assert df["label"].tolist() == [0, 1, 2, 0]
     assert df.loc[1, "text"] == "Vaccines are NOT safe.\nDo your own research! #vaccineinjury"
     assert df.loc[2, "text"] == "Get your flu shot, folks &amp; stay healthy"  # raw tweets: entity kept
-    assert "\U0001F64C\U0001F64C" in df.loc[0, "text"]
+    assert "\U0001f64c\U0001f64c" in df.loc[0, "text"]
     assert df["line"].tolist() == [2, 4, 5, 6]  # physical line where each record ends
 
 
@@ -139,6 +154,7 @@ def test_vaccine_wrong_header_is_rejected():
 
 # --- Amazon reviews --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def amazon_gz(fixtures_dir, tmp_path):
     path = tmp_path / "reviews_Musical_Instruments_5.json.gz"
@@ -149,8 +165,16 @@ def amazon_gz(fixtures_dir, tmp_path):
 def test_amazon_reviews(amazon_gz):
     with open(amazon_gz, "rb") as fh:
         df = parsers.parse_amazon_reviews(fh)
-    assert list(df.columns) == ["text", "summary", "rating", "asin", "reviewer_id", "unix_time",
-                                "helpful_up", "helpful_total"]
+    assert list(df.columns) == [
+        "text",
+        "summary",
+        "rating",
+        "asin",
+        "reviewer_id",
+        "unix_time",
+        "helpful_up",
+        "helpful_total",
+    ]
     assert len(df) == 4  # the empty review and the one without reviewerName are kept
     assert df["rating"].tolist() == [5, 4, 1, 3]
     assert df.loc[2, "text"] == ""
@@ -183,6 +207,7 @@ def test_amazon_missing_or_out_of_range_rating(record):
 
 # --- IMDB ---------------------------------------------------------------------------------------
 
+
 def test_imdb_tar_rows(build_imdb_tar):
     df = parsers.parse_imdb_tar(build_imdb_tar())
     assert list(df.columns) == ["text", "label", "rating", "split", "file", "review_id", "film"]
@@ -193,10 +218,14 @@ def test_imdb_tar_rows(build_imdb_tar):
     assert by_file.loc["train/unsup/0_0.txt", "text"].endswith("are not for me.\nOf the dozen.")
     assert not df["text"].str.contains("<br", case=False).any()
     expected = {  # file -> (label, rating, split, review id)
-        "test/neg/0_2.txt": (0, 2, "test", 0), "test/pos/0_10.txt": (1, 10, "test", 0),
-        "test/pos/12_8.txt": (1, 8, "test", 12), "train/neg/0_3.txt": (0, 3, "train", 0),
-        "train/neg/10_1.txt": (0, 1, "train", 10), "train/pos/0_9.txt": (1, 9, "train", 0),
-        "train/pos/1_7.txt": (1, 7, "train", 1), "train/unsup/0_0.txt": (-1, 0, "unsup", 0),
+        "test/neg/0_2.txt": (0, 2, "test", 0),
+        "test/pos/0_10.txt": (1, 10, "test", 0),
+        "test/pos/12_8.txt": (1, 8, "test", 12),
+        "train/neg/0_3.txt": (0, 3, "train", 0),
+        "train/neg/10_1.txt": (0, 1, "train", 10),
+        "train/pos/0_9.txt": (1, 9, "train", 0),
+        "train/pos/1_7.txt": (1, 7, "train", 1),
+        "train/unsup/0_0.txt": (-1, 0, "unsup", 0),
     }
     got = {f: tuple(r) for f, r in by_file[["label", "rating", "split", "review_id"]].iterrows()}
     assert got == expected
@@ -205,12 +234,20 @@ def test_imdb_tar_rows(build_imdb_tar):
     assert films["train/pos/0_9.txt"] == "tt0453418" and films["test/neg/0_2.txt"] == "tt0064354"
     assert films["train/pos/1_7.txt"] == "" and films["train/neg/0_3.txt"] == ""  # no url line for them
     # sorted by split, label, review id
-    assert df["file"].tolist() == ["test/neg/0_2.txt", "test/pos/0_10.txt", "test/pos/12_8.txt",
-                                   "train/neg/0_3.txt", "train/neg/10_1.txt", "train/pos/0_9.txt",
-                                   "train/pos/1_7.txt", "train/unsup/0_0.txt"]
+    assert df["file"].tolist() == [
+        "test/neg/0_2.txt",
+        "test/pos/0_10.txt",
+        "test/pos/12_8.txt",
+        "train/neg/0_3.txt",
+        "train/neg/10_1.txt",
+        "train/pos/0_9.txt",
+        "train/pos/1_7.txt",
+        "train/unsup/0_0.txt",
+    ]
 
 
 # --- WikiText ------------------------------------------------------------------------------------
+
 
 def test_wikitext_keeps_empty_lines_and_flags_headings(fixtures_dir):
     raw = (fixtures_dir / "wikitext.txt").read_text(encoding="utf-8")
@@ -222,7 +259,9 @@ def test_wikitext_keeps_empty_lines_and_flags_headings(fixtures_dir):
     assert df["text"].tolist()[:3] == ["", "= Homarus gammarus =", ""]
     assert df["is_heading"].tolist() == [False, True, False, False, False, True, False, False]
     # words + one <eos> per line, the PyTorch word_language_model count
-    assert sum(len(t.split()) + 1 for t in df["text"]) == 8 + (4 + 16 + 5 + 22)  # 8 <eos>, then the words of lines 2, 4, 6, 8
+    assert sum(len(t.split()) + 1 for t in df["text"]) == 8 + (
+        4 + 16 + 5 + 22
+    )  # 8 <eos>, then the words of lines 2, 4, 6, 8
 
 
 def test_wikitext_equals_sign_inside_a_sentence_is_not_a_heading():
@@ -232,13 +271,18 @@ def test_wikitext_equals_sign_inside_a_sentence_is_not_a_heading():
 
 # --- word pairs ------------------------------------------------------------------------------------
 
+
 def test_word_pairs_wordsim_csv_crlf_header(fixtures_dir):
     assert b"\r\n" in (fixtures_dir / "wordsim_combined.csv").read_bytes()
     with _open(fixtures_dir, "wordsim_combined.csv") as fh:
         df = parsers.parse_word_pairs(fh)
     assert list(df.columns) == ["word1", "word2", "score", "pos"]
-    assert df[["word1", "word2"]].values.tolist() == [["love", "sex"], ["tiger", "cat"], ["tiger", "tiger"],
-                                                      ["book", "paper"]]
+    assert df[["word1", "word2"]].values.tolist() == [
+        ["love", "sex"],
+        ["tiger", "cat"],
+        ["tiger", "tiger"],
+        ["book", "paper"],
+    ]
     assert df["score"].tolist() == [6.77, 7.35, 10.0, 7.46]
     assert not df["word2"].str.contains("\r").any()
 
@@ -268,13 +312,16 @@ def test_word_pairs_bad_score_reports_line(tmp_path):
 
 # --- analogies -------------------------------------------------------------------------------------
 
+
 def test_analogies_sections_and_kinds(fixtures_dir):
     with _open(fixtures_dir, "analogies.txt") as fh:
         df = parsers.parse_analogies(fh)
     assert list(df.columns) == ["section", "kind", "a", "b", "c", "d"]
     assert len(df) == 6
-    assert df["section"].tolist() == ["capital-common-countries"] * 2 + ["family", "gram1-adjective-to-adverb"] + \
-        ["gram9-plural-verbs"] * 2
+    assert (
+        df["section"].tolist()
+        == ["capital-common-countries"] * 2 + ["family", "gram1-adjective-to-adverb"] + ["gram9-plural-verbs"] * 2
+    )
     assert df["kind"].tolist() == ["semantic"] * 3 + ["syntactic"] * 3
     assert df.iloc[0][["a", "b", "c", "d"]].tolist() == ["Athens", "Greece", "Baghdad", "Iraq"]
     assert df.iloc[-1][["a", "b", "c", "d"]].tolist() == ["eat", "eats", "enhance", "enhances"]

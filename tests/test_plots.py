@@ -1,4 +1,5 @@
 """Tests for labs_utils.plots: each function returns a Figure with the expected artists."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -64,8 +65,7 @@ def test_plot_confusion():
     assert len(fig.axes) == 1  # no colour bar
     ax = fig.axes[0]
     # row rates; the empty row stays 0 instead of nan
-    assert [t.get_text() for t in ax.texts] == ["0.75", "0.25", "0.00", "0.50", "0.50", "0.00",
-                                               "0.00", "0.00", "0.00"]
+    assert [t.get_text() for t in ax.texts] == ["0.75", "0.25", "0.00", "0.50", "0.50", "0.00", "0.00", "0.00", "0.00"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
     assert ax.get_ylabel() == "true" and ax.get_xlabel() == "predicted"
     counts = plots.plot_confusion(matrix, names=["a", "b", "c"], normalize=False)

@@ -1,4 +1,5 @@
 """Tests for labs_utils.results.record: file layout, conversions, validation."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,12 @@ def test_results_dir_default(monkeypatch):
 
 
 def test_record_writes_json(out_dir):
-    path = results.record("01_word2vec", {"accuracy": 0.875, "n_train": 2000, "model": "gru",
-                                          "converged": True}, seconds=12.3456, notes="quick run")
+    path = results.record(
+        "01_word2vec",
+        {"accuracy": 0.875, "n_train": 2000, "model": "gru", "converged": True},
+        seconds=12.3456,
+        notes="quick run",
+    )
     assert path == out_dir / "01_word2vec.json"
     assert [p.name for p in out_dir.iterdir()] == ["01_word2vec.json"]  # no temp file left
     data = json.loads(path.read_text())
@@ -73,14 +78,22 @@ def test_numpy_and_torch_scalars_are_converted(out_dir):
     path = results.record("scalars", metrics)
     text = path.read_text()
     saved = json.loads(text)["metrics"]
-    assert saved == {"np_f32": 0.5, "np_f64": 0.25, "np_int": 7, "np_bool": True, "torch_f": 0.125,
-                     "torch_i": 3, "np_0d": 1.5}
+    assert saved == {
+        "np_f32": 0.5,
+        "np_f64": 0.25,
+        "np_int": 7,
+        "np_bool": True,
+        "torch_f": 0.125,
+        "torch_i": 3,
+        "np_0d": 1.5,
+    }
     assert type(saved["np_int"]) is int and type(saved["torch_i"]) is int
     assert type(saved["np_bool"]) is bool
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), np.float32("nan"),
-                                   torch.tensor(float("nan"))])
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), -float("inf"), np.float32("nan"), torch.tensor(float("nan"))]
+)
 def test_non_finite_raises_value_error(out_dir, value):
     with pytest.raises(ValueError, match="'bad'"):
         results.record("lab", {"ok": 1.0, "bad": value})

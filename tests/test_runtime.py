@@ -1,4 +1,5 @@
 """Tests for labs_utils.runtime: profiles, seeds, device, threads, Stopwatch."""
+
 from __future__ import annotations
 
 import random
@@ -88,6 +89,7 @@ def test_set_seed_repeats_draws(monkeypatch):
     assert not np.array_equal(a[1], c[1])
     assert not torch.equal(a[2], c[2])
     import os
+
     assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":4096:8"
 
 
@@ -121,9 +123,8 @@ def test_set_threads_from_env(monkeypatch):
 
 
 def test_set_threads_caps_blas_pools(monkeypatch):
-    from threadpoolctl import threadpool_info, threadpool_limits
-
     import numpy  # noqa: F401  (loads OpenBLAS, so there is a BLAS pool to cap)
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     original = threadpool_info()
     before = torch.get_num_threads()
@@ -194,8 +195,9 @@ def test_step_memory_counts_saved_activations_and_grows_with_batch():
         def run():
             out = torch.tanh(layer(torch.randn(batch, 8)))  # linear saves input; tanh saves output
             out.sum().backward()
+
         return run
 
     small, big = step_memory(step(16)), step_memory(step(64))
-    assert small >= (16 * 8 + 16 * 4) * 4          # at least the input and tanh output, float32
+    assert small >= (16 * 8 + 16 * 4) * 4  # at least the input and tanh output, float32
     assert big - small == (64 - 16) * (8 + 4) * 4  # exactly linear in the batch

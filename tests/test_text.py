@@ -1,32 +1,47 @@
 """Tests for labs_utils.text: tokenize, Vocab, numericalize, collate_batch, BucketBatchSampler."""
+
 from __future__ import annotations
 
 import json
 
-import pytest
 import numpy as np
+import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from labs_utils.text import (PAD, PAD_ID, UNK, UNK_ID, BucketBatchSampler, EncodedDataset, Vocab,
-                             collate_batch, numericalize, tokenize)
+from labs_utils.text import (
+    PAD,
+    PAD_ID,
+    UNK,
+    UNK_ID,
+    BucketBatchSampler,
+    EncodedDataset,
+    Vocab,
+    collate_batch,
+    numericalize,
+    tokenize,
+)
 
 # --- tokenize ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Don't stop -- it's 3.5 stars!", ["don't", "stop", "-", "-", "it's", "3.5", "stars", "!"]),
-    ("A well-made film, 1,000 times better.",
-     ["a", "well-made", "film", ",", "1,000", "times", "better", "."]),
-    ("It costs 3.5.", ["it", "costs", "3.5", "."]),
-    ("I can't believe 42 people came (really)?!",
-     ["i", "can't", "believe", "42", "people", "came", "(", "really", ")", "?", "!"]),
-    ("Café naïve Zoë über", ["café", "naïve", "zoë", "über"]),
-    ("rock’n’roll, état-major", ["rock’n’roll", ",", "état-major"]),
-    ("snake_case @home...", ["snake", "_", "case", "@", "home", ".", ".", "."]),
-    ("  ", []),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Don't stop -- it's 3.5 stars!", ["don't", "stop", "-", "-", "it's", "3.5", "stars", "!"]),
+        ("A well-made film, 1,000 times better.", ["a", "well-made", "film", ",", "1,000", "times", "better", "."]),
+        ("It costs 3.5.", ["it", "costs", "3.5", "."]),
+        (
+            "I can't believe 42 people came (really)?!",
+            ["i", "can't", "believe", "42", "people", "came", "(", "really", ")", "?", "!"],
+        ),
+        ("Café naïve Zoë über", ["café", "naïve", "zoë", "über"]),
+        ("rock’n’roll, état-major", ["rock’n’roll", ",", "état-major"]),
+        ("snake_case @home...", ["snake", "_", "case", "@", "home", ".", ".", "."]),
+        ("  ", []),
+        ("", []),
+    ],
+)
 def test_tokenize_known_lists(text, expected):
     assert tokenize(text) == expected
 
@@ -93,14 +108,17 @@ def test_vocab_save_load(tmp_path):
     assert loaded.encode(["e", "?", "a"]) == vocab.encode(["e", "?", "a"])
 
 
-@pytest.mark.parametrize("tokens", [
-    [],
-    ["a", "b"],
-    [UNK, PAD, "a"],
-    [PAD],
-    [PAD, UNK, "x", "y", "x"],
-    [PAD, UNK, PAD],
-])
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        [],
+        ["a", "b"],
+        [UNK, PAD, "a"],
+        [PAD],
+        [PAD, UNK, "x", "y", "x"],
+        [PAD, UNK, PAD],
+    ],
+)
 def test_vocab_constructor_rejects_bad_lists(tokens):
     with pytest.raises(ValueError):
         Vocab(tokens)
@@ -138,9 +156,11 @@ def test_encoded_dataset():
 
 
 def _batch():
-    return [(torch.tensor([5, 6, 7]), torch.tensor(1)),
-            (torch.tensor([], dtype=torch.long), torch.tensor(0)),
-            (torch.tensor([8]), torch.tensor(2))]
+    return [
+        (torch.tensor([5, 6, 7]), torch.tensor(1)),
+        (torch.tensor([], dtype=torch.long), torch.tensor(0)),
+        (torch.tensor([8]), torch.tensor(2)),
+    ]
 
 
 def test_collate_pads_with_zero_and_returns_lengths():
@@ -196,8 +216,7 @@ def test_bucket_every_index_once_and_len(shuffle):
         lengths = _random_lengths(n, seed=n)
         for batch_size in [1, 3, 4, 8]:
             for pool_batches in [1, 2, 3, 50]:
-                s = BucketBatchSampler(lengths, batch_size, shuffle=shuffle,
-                                       pool_batches=pool_batches, seed=n)
+                s = BucketBatchSampler(lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches, seed=n)
                 batches = list(s)
                 flat = [i for b in batches for i in b]
                 assert sorted(flat) == list(range(n)), (n, batch_size, pool_batches)
@@ -211,8 +230,9 @@ def test_bucket_drop_last_len(shuffle):
         lengths = _random_lengths(n, seed=n + 1)
         for batch_size in [1, 3, 4, 8]:
             for pool_batches in [1, 2, 3, 50]:
-                s = BucketBatchSampler(lengths, batch_size, shuffle=shuffle,
-                                       pool_batches=pool_batches, seed=3, drop_last=True)
+                s = BucketBatchSampler(
+                    lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches, seed=3, drop_last=True
+                )
                 batches = list(s)
                 flat = [i for b in batches for i in b]
                 assert len(s) == len(batches), (n, batch_size, pool_batches)
@@ -263,7 +283,7 @@ def test_bucket_padding_much_less_than_random_batching():
     bucket = list(BucketBatchSampler(lengths, batch_size=16, seed=0))
     g = torch.Generator().manual_seed(0)
     perm = torch.randperm(len(lengths), generator=g).tolist()
-    random_batches = [perm[i:i + 16] for i in range(0, len(perm), 16)]
+    random_batches = [perm[i : i + 16] for i in range(0, len(perm), 16)]
     bucket_pad = _padding_fraction(bucket, lengths)
     random_pad = _padding_fraction(random_batches, lengths)
     assert random_pad > 0.3  # uniform lengths: roughly half of a random batch is padding
@@ -302,6 +322,7 @@ def test_bucket_rejects_bad_batch_size():
 
 # --- words_only and flatten_corpus ---------------------------------------------------------------
 
+
 def test_tokenize_words_only_drops_punctuation_but_keeps_numbers_and_contractions():
     assert tokenize("Don't stop -- it's 3.5 stars!", words_only=True) == ["don't", "stop", "it's", "3.5", "stars"]
     assert tokenize("?!...", words_only=True) == []
@@ -314,7 +335,7 @@ def test_flatten_corpus_ids_doc_ids_and_unknown_words():
     vocab = Vocab.build([["a", "a", "b"]])
     ids, doc_ids = flatten_corpus(docs, vocab)
     assert ids.dtype == np.int64 and doc_ids.dtype == np.int64
-    assert vocab.decode(ids) == ["a", "b", "b", "a", "a"]   # "zzz" dropped, empty doc contributes nothing
+    assert vocab.decode(ids) == ["a", "b", "b", "a", "a"]  # "zzz" dropped, empty doc contributes nothing
     assert doc_ids.tolist() == [0, 0, 2, 2, 2]
     kept, kept_docs = flatten_corpus(docs, vocab, drop_unknown=False)
     assert vocab.decode(kept) == ["a", "b", "<unk>", "b", "a", "a"] and kept_docs.tolist() == [0, 0, 0, 2, 2, 2]
@@ -324,14 +345,28 @@ def test_flatten_corpus_ids_doc_ids_and_unknown_words():
 
 # --- GloVe-style contractions ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("don't", ["do", "n't"]), ("can't", ["ca", "n't"]), ("won't", ["wo", "n't"]),
-    ("doesn't", ["does", "n't"]), ("it's", ["it", "'s"]), ("i'm", ["i", "'m"]),
-    ("they're", ["they", "'re"]), ("we've", ["we", "'ve"]), ("we'll", ["we", "'ll"]),
-    ("he'd", ["he", "'d"]), ("john's", ["john", "'s"]), ("it’s", ["it", "'s"]),
-    ("o'clock", ["o'clock"]), ("rock'n'roll", ["rock'n'roll"]), ("well-made", ["well-made"]),
-    ("Don't stop.", ["do", "n't", "stop", "."]),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("don't", ["do", "n't"]),
+        ("can't", ["ca", "n't"]),
+        ("won't", ["wo", "n't"]),
+        ("doesn't", ["does", "n't"]),
+        ("it's", ["it", "'s"]),
+        ("i'm", ["i", "'m"]),
+        ("they're", ["they", "'re"]),
+        ("we've", ["we", "'ve"]),
+        ("we'll", ["we", "'ll"]),
+        ("he'd", ["he", "'d"]),
+        ("john's", ["john", "'s"]),
+        ("it’s", ["it", "'s"]),
+        ("o'clock", ["o'clock"]),
+        ("rock'n'roll", ["rock'n'roll"]),
+        ("well-made", ["well-made"]),
+        ("Don't stop.", ["do", "n't", "stop", "."]),
+    ],
+)
 def test_split_contractions_as_glove_corpora_did(text, expected):
     assert tokenize(text, split_contractions=True) == expected
 
@@ -353,6 +388,7 @@ def test_split_contractions_lowers_glove_oov_share():
 
 
 # --- bucket_loader --------------------------------------------------------------------------------------
+
 
 def test_bucket_loader_pads_buckets_and_covers_every_item_once():
     from labs_utils.text import bucket_loader

@@ -1,4 +1,5 @@
 """Tests for labs_utils.train: fit, evaluate, predict, weight_penalty, count_parameters."""
+
 from __future__ import annotations
 
 import math
@@ -43,11 +44,28 @@ def test_fit_learns_separable_problem_and_history_columns():
     model = linear()
     opt = torch.optim.SGD(model.parameters(), lr=0.5)
     before = evaluate(model, loader(xv, yv), CE, {"accuracy": accuracy})
-    hist = fit(model, loader(x, y, shuffle=True), opt, CE, epochs=8, val_loader=loader(xv, yv),
-               metrics={"accuracy": accuracy}, clip_grad=100.0, progress=False)
+    hist = fit(
+        model,
+        loader(x, y, shuffle=True),
+        opt,
+        CE,
+        epochs=8,
+        val_loader=loader(xv, yv),
+        metrics={"accuracy": accuracy},
+        clip_grad=100.0,
+        progress=False,
+    )
     assert isinstance(hist, pd.DataFrame)
-    assert set(hist.columns) == {"epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy",
-                                 "seconds", "lr", "grad_norm"}
+    assert set(hist.columns) == {
+        "epoch",
+        "train_loss",
+        "train_accuracy",
+        "val_loss",
+        "val_accuracy",
+        "seconds",
+        "lr",
+        "grad_norm",
+    }
     assert hist["epoch"].tolist() == list(range(1, 9))
     assert (hist["seconds"] > 0).all()
     assert (hist["lr"] == 0.5).all()
@@ -68,8 +86,7 @@ def test_fit_learns_separable_problem_and_history_columns():
 def test_history_without_val_or_clip():
     x, y = separable(64)
     model = linear()
-    hist = fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.1), CE, epochs=2,
-               progress=False)
+    hist = fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.1), CE, epochs=2, progress=False)
     assert set(hist.columns) == {"epoch", "train_loss", "seconds", "lr"}
     assert hist.attrs["monitor"] == "train_loss"
 
@@ -79,8 +96,9 @@ def test_train_loss_is_sample_weighted_mean():
     # even though the last batch (64 = 3*20 + 4) is smaller than the others
     x, y = separable(64)
     model = linear()
-    hist = fit(model, loader(x, y, batch_size=20), torch.optim.SGD(model.parameters(), lr=0.0), CE,
-               epochs=1, progress=False)
+    hist = fit(
+        model, loader(x, y, batch_size=20), torch.optim.SGD(model.parameters(), lr=0.0), CE, epochs=1, progress=False
+    )
     assert hist["train_loss"].iloc[0] == pytest.approx(CE(model(x), y).item(), rel=1e-5)
 
 
@@ -102,8 +120,7 @@ def test_early_stopping_restores_best_weights():
     assert restored != pytest.approx(hist["val_loss"].iloc[-1], rel=1e-3)
     # and the weights are exactly those of a replica trained for that one epoch only
     replica = linear()
-    fit(replica, loader(x, y), torch.optim.SGD(replica.parameters(), lr=0.5), CE, epochs=1,
-        progress=False)
+    fit(replica, loader(x, y), torch.optim.SGD(replica.parameters(), lr=0.5), CE, epochs=1, progress=False)
     for name, value in replica.state_dict().items():
         assert torch.equal(model.state_dict()[name], value), name
 
@@ -113,8 +130,17 @@ def test_no_restore_keeps_last_weights():
     xv, yv = separable(128, seed=0, flip=True)
     model = linear()
     val = loader(xv, yv)
-    hist = fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.5), CE, epochs=20,
-               val_loader=val, patience=2, restore_best=False, progress=False)
+    hist = fit(
+        model,
+        loader(x, y),
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        CE,
+        epochs=20,
+        val_loader=val,
+        patience=2,
+        restore_best=False,
+        progress=False,
+    )
     assert len(hist) == 3
     assert evaluate(model, val, CE)["loss"] == pytest.approx(hist["val_loss"].iloc[-1], rel=1e-6)
 
@@ -123,9 +149,18 @@ def test_monitor_max_metric_and_patience():
     x, y = separable(128, seed=0)
     xv, yv = separable(128, seed=0, flip=True)
     model = linear()
-    hist = fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.5), CE, epochs=20,
-               val_loader=loader(xv, yv), metrics={"acc": accuracy}, monitor="val_acc", patience=3,
-               progress=False)
+    hist = fit(
+        model,
+        loader(x, y),
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        CE,
+        epochs=20,
+        val_loader=loader(xv, yv),
+        metrics={"acc": accuracy},
+        monitor="val_acc",
+        patience=3,
+        progress=False,
+    )
     assert hist.attrs["monitor"] == "val_acc"
     best = hist.attrs["best_epoch"]
     assert hist.attrs["best_value"] == hist["val_acc"].max()
@@ -140,15 +175,22 @@ def test_patience_counts_consecutive_epochs_only():
     script = iter([1.0, 0.0, 2.0, 0.0, 3.0, 0.0, 0.0, 4.0, 5.0, 6.0])
     x, y = separable(64)
     model = linear()
-    hist = fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.5), CE, epochs=10,
-               metrics={"score": lambda t, o: next(script)}, monitor="train_score", patience=2,
-               progress=False)
+    hist = fit(
+        model,
+        loader(x, y),
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        CE,
+        epochs=10,
+        metrics={"score": lambda t, o: next(script)},
+        monitor="train_score",
+        patience=2,
+        progress=False,
+    )
     assert hist["train_score"].tolist() == [1.0, 0.0, 2.0, 0.0, 3.0, 0.0, 0.0]
     assert hist.attrs["best_epoch"] == 5 and hist.attrs["best_value"] == 3.0
     assert hist.attrs["stopped_early"] is True
     replica = linear()
-    fit(replica, loader(x, y), torch.optim.SGD(replica.parameters(), lr=0.5), CE, epochs=5,
-        progress=False)
+    fit(replica, loader(x, y), torch.optim.SGD(replica.parameters(), lr=0.5), CE, epochs=5, progress=False)
     for name, value in replica.state_dict().items():
         assert torch.equal(model.state_dict()[name], value), name
 
@@ -164,22 +206,34 @@ def test_nan_loss_names_epoch_and_batch():
 
     model = linear()
     with pytest.raises(FloatingPointError, match=r"epoch 2, batch 3"):
-        fit(model, loader(x, y, batch_size=16), torch.optim.SGD(model.parameters(), lr=0.1), loss_fn,
-            epochs=3, progress=False)
+        fit(
+            model,
+            loader(x, y, batch_size=16),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            loss_fn,
+            epochs=3,
+            progress=False,
+        )
 
 
 def test_inf_loss_also_raises():
     x, y = separable(32)
     model = linear()
     with pytest.raises(FloatingPointError, match=r"epoch 1, batch 1"):
-        fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.1),
-            lambda o, t: CE(o, t) + float("inf"), epochs=1, progress=False)
+        fit(
+            model,
+            loader(x, y),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            lambda o, t: CE(o, t) + float("inf"),
+            epochs=1,
+            progress=False,
+        )
 
 
 def _grad_norm(model, x, y):
     model.zero_grad()
     CE(model(x), y).backward()
-    return math.sqrt(sum(float((p.grad ** 2).sum()) for p in model.parameters()))
+    return math.sqrt(sum(float((p.grad**2).sum()) for p in model.parameters()))
 
 
 def _flat(model):
@@ -197,8 +251,15 @@ def test_clip_grad_logs_preclip_norm_and_limits_step(clip):
     assert norm > 1.0
     lr = 0.1
     start = _flat(model)
-    hist = fit(model, loader(x, y, batch_size=32), torch.optim.SGD(model.parameters(), lr=lr), CE,
-               epochs=1, clip_grad=clip, progress=False)
+    hist = fit(
+        model,
+        loader(x, y, batch_size=32),
+        torch.optim.SGD(model.parameters(), lr=lr),
+        CE,
+        epochs=1,
+        clip_grad=clip,
+        progress=False,
+    )
     assert hist["grad_norm"].iloc[0] == pytest.approx(norm, rel=1e-5)  # before clipping
     step = float((_flat(model) - start).norm())
     assert step == pytest.approx(lr * min(norm, clip), rel=1e-4)
@@ -237,9 +298,17 @@ def test_fit_adds_penalty_to_train_loss():
     model = linear()
     with torch.no_grad():
         base = CE(model(x), y).item()
-        expected = base + 0.05 * model.weight.abs().sum().item() + 0.2 * (model.weight ** 2).sum().item()
-    hist = fit(model, loader(x, y, batch_size=16), torch.optim.SGD(model.parameters(), lr=0.0), CE,
-               epochs=1, l1=0.05, l2=0.2, progress=False)
+        expected = base + 0.05 * model.weight.abs().sum().item() + 0.2 * (model.weight**2).sum().item()
+    hist = fit(
+        model,
+        loader(x, y, batch_size=16),
+        torch.optim.SGD(model.parameters(), lr=0.0),
+        CE,
+        epochs=1,
+        l1=0.05,
+        l2=0.2,
+        progress=False,
+    )
     assert hist["train_loss"].iloc[0] == pytest.approx(expected, rel=1e-5)
 
 
@@ -267,8 +336,17 @@ def _run(seed):
     xv, yv = separable(64, seed=3)
     model = nn.Sequential(nn.Linear(2, 8), nn.Dropout(0.3), nn.ReLU(), nn.Linear(8, 2))
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    hist = fit(model, loader(x, y, batch_size=16, shuffle=True, seed=seed), opt, CE, epochs=3,
-               val_loader=loader(xv, yv), metrics={"acc": accuracy}, clip_grad=1.0, progress=False)
+    hist = fit(
+        model,
+        loader(x, y, batch_size=16, shuffle=True, seed=seed),
+        opt,
+        CE,
+        epochs=3,
+        val_loader=loader(xv, yv),
+        metrics={"acc": accuracy},
+        clip_grad=1.0,
+        progress=False,
+    )
     return hist.drop(columns="seconds"), model
 
 
@@ -285,8 +363,15 @@ def test_val_monitor_without_val_loader_raises():
     x, y = separable(32)
     model = linear()
     with pytest.raises(ValueError, match="val_loader"):
-        fit(model, loader(x, y), torch.optim.SGD(model.parameters(), lr=0.1), CE, epochs=1,
-            monitor="val_accuracy", progress=False)
+        fit(
+            model,
+            loader(x, y),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            CE,
+            epochs=1,
+            monitor="val_accuracy",
+            progress=False,
+        )
 
 
 def test_custom_forward_with_dict_batches():
@@ -300,8 +385,17 @@ def test_custom_forward_with_dict_batches():
         return model(batch["features"].to(device)), batch["label"].to(device)
 
     model = linear()
-    hist = fit(model, dl, torch.optim.SGD(model.parameters(), lr=0.5), CE, epochs=5, val_loader=dl,
-               metrics={"accuracy": accuracy}, forward=forward, progress=False)
+    hist = fit(
+        model,
+        dl,
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        CE,
+        epochs=5,
+        val_loader=dl,
+        metrics={"accuracy": accuracy},
+        forward=forward,
+        progress=False,
+    )
     assert seen and all(t is dict for t in seen)
     assert hist["val_accuracy"].iloc[-1] >= 0.95
     outputs, targets = predict(model, dl, forward=forward)

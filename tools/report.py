@@ -6,7 +6,7 @@ Each notebook is executed headless in the profile that ``LABS_PROFILE`` names; t
 go to ``reports/<profile>/``. Then ``reports/summary.md`` (and ``summary.html``) lists, per lab, the headline
 metrics this run recorded (``results/<lab>.json``, written by ``labs_utils.results.record``) beside the seed
 report's number and a literature reference, with the profile, device and wall time. The reference numbers
-are in ``REFERENCES`` below; their sources are in ``shared/REFERENCE_NUMBERS.md`` and the seed reports.
+are in ``REFERENCES`` below, each with its published source.
 Exits 1 if any notebook failed (the summary is still written).
 """
 
