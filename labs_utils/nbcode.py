@@ -37,3 +37,24 @@ def exec_cells(notebook: str | Path, grade_ids: list[str], prelude: str = "") ->
     for grade_id, source in zip(grade_ids, sources):
         exec(compile(source, f"<{Path(notebook).name}:{grade_id}>", "exec"), namespace)
     return namespace
+
+
+def profile_settings(notebook: str | Path) -> dict[str, dict]:
+    """The ``quick`` and ``full`` settings of the notebook's ``profile(quick=dict(...), full=dict(...))`` call.
+
+    Why: a benchmark that claims to run "the lab's full profile" must use the sizes the notebook states,
+    not a copy that drifts. The values must be literals (numbers, strings, lists), as they are in the labs.
+    """
+    import ast
+
+    nb, path = _read(notebook)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "profile(" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "profile":
+                found = {kw.arg: kw.value for kw in node.keywords}
+                if {"quick", "full"} <= set(found):
+                    return {name: {kw.arg: ast.literal_eval(kw.value) for kw in found[name].keywords}
+                            for name in ("quick", "full")}
+    raise ValueError(f"{path.name} has no profile(quick=dict(...), full=dict(...)) call in a code cell")
