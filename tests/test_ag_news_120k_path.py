@@ -4,6 +4,7 @@ The lab runs offline on a re-split of the staged test.csv. These tests run the n
 files in the real AG News CSV format (every field quoted, "" escapes, crawl artefacts) and check which path it
 takes: the official one when train.csv is there or when USE_120K asks for it, the offline one otherwise.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,7 @@ from labs_utils import datasets
 from labs_utils.text import tokenize
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_elmo_layer_mixing.ipynb"
-DATA_CELL = "89c09e10"          # the cell id of the notebook's data cell
+DATA_CELL = "89c09e10"  # the cell id of the notebook's data cell
 SWITCH = "USE_120K = False"
 
 
@@ -44,9 +45,15 @@ def _run_data_cell(use_120k: bool = False) -> dict:
     source = "".join(cell["source"])
     assert source.count(SWITCH) == 1, f"the data cell must hold the switch line {SWITCH!r}"
     source = source.replace(SWITCH, f"USE_120K = {use_120k}")
-    namespace = dict(datasets=datasets, train_test_split=train_test_split, pd=pd, tokenize=tokenize,
-                     NAMES=list(datasets.REGISTRY["ag_news"].label_names),
-                     cfg=SimpleNamespace(n_train=None, cache_features=True), display=lambda *args: None)
+    namespace = dict(
+        datasets=datasets,
+        train_test_split=train_test_split,
+        pd=pd,
+        tokenize=tokenize,
+        NAMES=list(datasets.REGISTRY["ag_news"].label_names),
+        cfg=SimpleNamespace(n_train=None, cache_features=True),
+        display=lambda *args: None,
+    )
     exec(compile(source, f"{NOTEBOOK.name}:{DATA_CELL}", "exec"), namespace)
     return namespace
 
@@ -54,9 +61,16 @@ def _run_data_cell(use_120k: bool = False) -> dict:
 def _stage(isolated, fixtures_dir, train_rows_per_class: int | None, test_rows_per_class: int | None):
     """Register train.csv and test.csv; stage test.csv always, train.csv only with `train_rows_per_class`."""
     train = _csv(fixtures_dir, train_rows_per_class or 1)
-    test = _csv(fixtures_dir, test_rows_per_class) if test_rows_per_class else (fixtures_dir / "ag_news.csv").read_bytes()
-    isolated.register("ag_news", {"train": isolated.source("ag_news_csv/train.csv", train),
-                                  "test": isolated.source("ag_news_csv/test.csv", test)})
+    test = (
+        _csv(fixtures_dir, test_rows_per_class) if test_rows_per_class else (fixtures_dir / "ag_news.csv").read_bytes()
+    )
+    isolated.register(
+        "ag_news",
+        {
+            "train": isolated.source("ag_news_csv/train.csv", train),
+            "test": isolated.source("ag_news_csv/test.csv", test),
+        },
+    )
     isolated.stage("ag_news_csv/test.csv", test)
     if train_rows_per_class:
         isolated.stage("ag_news_csv/train.csv", train)

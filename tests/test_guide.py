@@ -1,4 +1,5 @@
 """Tests for tools.guide (the instructor guide's generated results tables) and for the guide itself."""
+
 from __future__ import annotations
 
 import json
@@ -9,15 +10,25 @@ import pytest
 from tools import guide
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "# {title}\n\nText an instructor wrote.\n\n## Results\n\n<!-- results:begin -->\n<!-- results:end -->\n\n" \
-       "## History\n\nMore text.\n"
+PAGE = (
+    "# {title}\n\nText an instructor wrote.\n\n## Results\n\n<!-- results:begin -->\n<!-- results:end -->\n\n"
+    "## History\n\nMore text.\n"
+)
 
 
 def run_json(lab: str, profile: str, metrics: dict, seconds=1234.5) -> dict:
     """A results file in the format labs_utils.results.record writes."""
-    return {"lab": lab, "profile": profile, "device": "cpu", "device_name": "cpu", "seconds": seconds,
-            "metrics": metrics, "versions": {"python": "3.11.7", "torch": "2.13.0+cpu"},
-            "written": "2026-11-26T01:41:45+00:00", "notes": ""}
+    return {
+        "lab": lab,
+        "profile": profile,
+        "device": "cpu",
+        "device_name": "cpu",
+        "seconds": seconds,
+        "metrics": metrics,
+        "versions": {"python": "3.11.7", "torch": "2.13.0+cpu"},
+        "written": "2026-11-26T01:41:45+00:00",
+        "notes": "",
+    }
 
 
 @pytest.fixture
@@ -29,8 +40,11 @@ def guide_dir(tmp_path):
     (folder / "02_attention_classifier.md").write_text(PAGE.format(title="02 · attention"))
     runs = folder / "runs" / "full"
     runs.mkdir(parents=True)
-    (runs / "01_word2vec.json").write_text(json.dumps(run_json(
-        "01_word2vec", "full", {"ours_wordsim": 0.33012, "vocab": 45726, "best": "gensim | 4 epochs"})))
+    (runs / "01_word2vec.json").write_text(
+        json.dumps(
+            run_json("01_word2vec", "full", {"ours_wordsim": 0.33012, "vocab": 45726, "best": "gensim | 4 epochs"})
+        )
+    )
     return folder
 
 
@@ -45,7 +59,7 @@ def test_table_is_generated_from_the_snapshot(guide_dir):
     text = block(guide_dir / "01_word2vec_sgns.md")
     assert "| `ours_wordsim` | 0.3301 |" in text
     assert "| `vocab` | 45,726 |" in text
-    assert "| `best` | gensim \\| 4 epochs |" in text        # a pipe in a string cannot break the table
+    assert "| `best` | gensim \\| 4 epochs |" in text  # a pipe in a string cannot break the table
     assert "Profile **full**" in text and "`cpu`" in text and "2026-11-26T01:41:45" in text
     assert "1,234 s (20.6 min)" in text and "torch 2.13.0+cpu" in text
     # the text outside the markers is the instructor's and stays as it was
@@ -64,14 +78,16 @@ def test_a_lab_without_a_snapshot_says_so(guide_dir):
 def test_index_lists_every_page_and_its_snapshots(guide_dir):
     guide.regenerate(guide_dir)
     index = (guide_dir / "README.md").read_text()
-    assert ("| 01 · word2vec | [01_word2vec_sgns.md](01_word2vec_sgns.md) | 2026-11-26, cpu, 1,234 s | none yet |"
-            in index)
-    assert "| 02 · attention | [02_attention_classifier.md](02_attention_classifier.md) | none yet | none yet |" \
-        in index
+    assert (
+        "| 01 · word2vec | [01_word2vec_sgns.md](01_word2vec_sgns.md) | 2026-11-26, cpu, 1,234 s | none yet |" in index
+    )
+    assert (
+        "| 02 · attention | [02_attention_classifier.md](02_attention_classifier.md) | none yet | none yet |" in index
+    )
 
 
 def test_check_fails_on_a_stale_page_and_passes_after_regeneration(guide_dir, capsys):
-    assert guide.main(["--check", "--guide-dir", str(guide_dir)]) == 1      # blocks still empty
+    assert guide.main(["--check", "--guide-dir", str(guide_dir)]) == 1  # blocks still empty
     assert guide.main(["--guide-dir", str(guide_dir)]) == 0
     assert guide.main(["--check", "--guide-dir", str(guide_dir)]) == 0
     # a new run changes a number: the page is stale until regenerated
@@ -92,16 +108,17 @@ def test_check_fails_on_a_stale_page_and_passes_after_regeneration(guide_dir, ca
 def test_snapshot_copies_each_run_to_its_profile(guide_dir, tmp_path):
     results = tmp_path / "results"
     results.mkdir()
-    (results / "02_attention_classifier.json").write_text(json.dumps(
-        run_json("02_attention_classifier", "quick", {"imdb_attention_f1_mean": 0.6925})))
+    (results / "02_attention_classifier.json").write_text(
+        json.dumps(run_json("02_attention_classifier", "quick", {"imdb_attention_f1_mean": 0.6925}))
+    )
     (results / "01_word2vec.json").write_text(json.dumps(run_json("01_word2vec", "full", {"ours_wordsim": 0.5})))
-    (results / "01_word2vec.json.tmp").write_text("half-written")   # record's temporary file is not a result
+    (results / "01_word2vec.json.tmp").write_text("half-written")  # record's temporary file is not a result
     assert guide.main(["--snapshot", str(results), "--guide-dir", str(guide_dir)]) == 0
     copied = json.loads((guide_dir / "runs" / "quick" / "02_attention_classifier.json").read_text())
     assert copied["metrics"] == {"imdb_attention_f1_mean": 0.6925}
     assert set(copied["snapshot"]) == {"taken", "commit", "local_changes"}
     assert "| `imdb_attention_f1_mean` | 0.6925 |" in block(guide_dir / "02_attention_classifier.md")
-    assert "| `ours_wordsim` | 0.5 |" in block(guide_dir / "01_word2vec_sgns.md")     # replaced the old run
+    assert "| `ours_wordsim` | 0.5 |" in block(guide_dir / "01_word2vec_sgns.md")  # replaced the old run
     assert "Snapshot taken" in block(guide_dir / "01_word2vec_sgns.md")
     assert guide.main(["--check", "--guide-dir", str(guide_dir)]) == 0
 
@@ -127,12 +144,15 @@ def test_malformed_json_names_the_file(guide_dir, capsys):
     assert "01_word2vec.json is not valid JSON" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda d: d.pop("metrics"), r"01_word2vec\.json lacks 'metrics'"),
-    (lambda d: d.update(profile="medium"), r"profile 'medium'"),
-    (lambda d: d.update(profile="quick"), r"quick-profile run in runs/full/; move it to runs/quick/"),
-    (lambda d: d.update(lab="01_other"), r"records lab '01_other'; name the file 01_other\.json"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda d: d.pop("metrics"), r"01_word2vec\.json lacks 'metrics'"),
+        (lambda d: d.update(profile="medium"), r"profile 'medium'"),
+        (lambda d: d.update(profile="quick"), r"quick-profile run in runs/full/; move it to runs/quick/"),
+        (lambda d: d.update(lab="01_other"), r"records lab '01_other'; name the file 01_other\.json"),
+    ],
+)
 def test_wrong_contents_are_named(guide_dir, change, message):
     path = guide_dir / "runs" / "full" / "01_word2vec.json"
     data = json.loads(path.read_text())

@@ -11,6 +11,7 @@ source of a wrong solution cell) and ``why`` (the mistake). Every case runs in t
 A last test checks every lab with graded cells has >= 2 test cells with a hidden block, each with a case, and no
 hidden block without one.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -61,9 +62,12 @@ def _run(stem: str, case: dict, solution: str | None, hidden: bool) -> None:
     if not hidden:
         test = HIDDEN_BLOCK.sub("", test)
     namespace: dict = {"__name__": "__lab__"}
-    cells = [("prelude", LABS[stem].PRELUDE), *zip(case["setup"], setup),
-             (case["solution"] if solution is None else "wrong", real if solution is None else solution),
-             (case["test"], test)]
+    cells = [
+        ("prelude", LABS[stem].PRELUDE),
+        *zip(case["setup"], setup),
+        (case["solution"] if solution is None else "wrong", real if solution is None else solution),
+        (case["test"], test),
+    ]
     for name, source in cells:
         exec(compile(source, f"<{stem}:{name}>", "exec"), namespace)
 
@@ -72,12 +76,12 @@ def _run(stem: str, case: dict, solution: str | None, hidden: bool) -> None:
 def test_wrong_answer_passes_visible_and_fails_hidden(stem, case):
     test_source = _sources(stem, (case["test"],))[0]
     assert BEGIN in test_source, f"{stem}: test cell {case['test']!r} has no hidden block for this case"
-    _run(stem, case, None, hidden=True)                 # the reference solution passes everything
-    try:                                                # the mistake gets through the visible asserts ...
+    _run(stem, case, None, hidden=True)  # the reference solution passes everything
+    try:  # the mistake gets through the visible asserts ...
         _run(stem, case, case["wrong"], hidden=False)
     except Exception as error:
         pytest.fail(f"{stem}: this wrong answer already fails the visible part of {case['test']!r}: {error!r}")
-    try:                                                # ... and the hidden block catches it
+    try:  # ... and the hidden block catches it
         _run(stem, case, case["wrong"], hidden=True)
     except Exception:
         return
@@ -102,5 +106,6 @@ def test_every_lab_has_two_hidden_tests_each_failing_a_wrong_answer(stem):
     covered = {case["test"] for case in LABS[stem].CASES} if stem in LABS else set()
     hidden = set(GRADED_LABS[stem])
     assert len(hidden & covered) >= 2, f"{stem}: {len(hidden & covered)} test cells with hidden tests and a case, not 2"
-    assert not hidden - covered, f"{stem}: hidden blocks no case in tests/wrong_answers/{stem}.py shows to fail: " \
-        f"{hidden - covered}"
+    assert not hidden - covered, (
+        f"{stem}: hidden blocks no case in tests/wrong_answers/{stem}.py shows to fail: {hidden - covered}"
+    )

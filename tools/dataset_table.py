@@ -39,7 +39,11 @@ def render() -> str:
         ]
         for split, sources in ds.files.items():
             for src in sources:
-                origin = ", ".join(src.urls) if src.urls else "no public URL: a staged copy only (put it under LABS_DATA_DIR)"
+                origin = (
+                    ", ".join(src.urls)
+                    if src.urls
+                    else "no public URL: a staged copy only (put it under LABS_DATA_DIR)"
+                )
                 if src.package:
                     origin += "; also shipped by an installed package"
                 member = f" (member `{src.member}`)" if src.member else ""

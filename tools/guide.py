@@ -18,6 +18,7 @@ A snapshot is matched to its page by the two-digit lab number (``results/01_word
 ``01_word2vec_sgns.md``). Errors (bad JSON, a missing key, a page without markers) name the file and the fix and
 exit 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE_DIR = ROOT / "docs" / "instructors"
-PROFILES = ("full", "quick")   # the order in which a page shows them
+PROFILES = ("full", "quick")  # the order in which a page shows them
 RESULTS = ("<!-- results:begin -->", "<!-- results:end -->")
 INDEX = ("<!-- index:begin -->", "<!-- index:end -->")
 PAGE_NAME = re.compile(r"^(\d\d)_[A-Za-z0-9_]+\.md$")
@@ -53,15 +54,17 @@ def load_snapshot(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        raise GuideError(f"{_rel(path)} is not valid JSON ({err}); copy it again from results/ with "
-                         f"`python -m tools.guide --snapshot results/`") from None
+        raise GuideError(
+            f"{_rel(path)} is not valid JSON ({err}); copy it again from results/ with "
+            f"`python -m tools.guide --snapshot results/`"
+        ) from None
     if not isinstance(data, dict):
-        raise GuideError(f"{_rel(path)} holds a {type(data).__name__}, not the object labs_utils.results.record "
-                         f"writes")
+        raise GuideError(f"{_rel(path)} holds a {type(data).__name__}, not the object labs_utils.results.record writes")
     for key, kind in REQUIRED.items():
         if not isinstance(data.get(key), kind):
-            raise GuideError(f"{_rel(path)} lacks {key!r} (a {kind.__name__}); it is not a file written by "
-                             f"labs_utils.results.record")
+            raise GuideError(
+                f"{_rel(path)} lacks {key!r} (a {kind.__name__}); it is not a file written by labs_utils.results.record"
+            )
     if data["profile"] not in PROFILES:
         raise GuideError(f"{_rel(path)} has profile {data['profile']!r}; the guide keeps {' and '.join(PROFILES)}")
     if not re.match(r"^\d\d_", data["lab"]):
@@ -77,8 +80,9 @@ def pages(guide_dir: Path) -> dict[str, Path]:
         if not match:
             continue
         if match.group(1) in found:
-            raise GuideError(f"two pages for lab {match.group(1)}: {found[match.group(1)].name} and {path.name}; "
-                             f"keep one")
+            raise GuideError(
+                f"two pages for lab {match.group(1)}: {found[match.group(1)].name} and {path.name}; keep one"
+            )
         found[match.group(1)] = path
     return found
 
@@ -93,14 +97,18 @@ def snapshots(guide_dir: Path) -> dict[tuple[str, str], dict]:
         for path in sorted(folder.glob("*.json")):
             data = load_snapshot(path)
             if data["profile"] != folder.name:
-                raise GuideError(f"{_rel(path)} is a {data['profile']}-profile run in runs/{folder.name}/; "
-                                 f"move it to runs/{data['profile']}/")
+                raise GuideError(
+                    f"{_rel(path)} is a {data['profile']}-profile run in runs/{folder.name}/; "
+                    f"move it to runs/{data['profile']}/"
+                )
             if data["lab"] != path.stem:
                 raise GuideError(f"{_rel(path)} records lab {data['lab']!r}; name the file {data['lab']}.json")
             key = (folder.name, path.stem[:2])
             if key in found:
-                raise GuideError(f"runs/{folder.name}/ has two snapshots for lab {key[1]}: "
-                                 f"{found[key]['lab']}.json and {path.name}; keep one")
+                raise GuideError(
+                    f"runs/{folder.name}/ has two snapshots for lab {key[1]}: "
+                    f"{found[key]['lab']}.json and {path.name}; keep one"
+                )
             found[key] = data
     return found
 
@@ -121,8 +129,10 @@ def _run_line(data: dict) -> str:
     device = data.get("device", "?")
     name = data.get("device_name") or device
     versions = ", ".join(f"{k} {v}" for k, v in (data.get("versions") or {}).items())
-    line = (f"Profile **{data['profile']}**, lab `{data['lab']}`, on `{device}` ({name}), written "
-            f"{data.get('written', 'at an unknown time')}, {took}.")
+    line = (
+        f"Profile **{data['profile']}**, lab `{data['lab']}`, on `{device}` ({name}), written "
+        f"{data.get('written', 'at an unknown time')}, {took}."
+    )
     if versions:
         line += f" Versions: {versions}."
     snap = data.get("snapshot") or {}
@@ -142,8 +152,11 @@ def render_results(number: str, snaps: dict[tuple[str, str], dict]) -> str:
         data = snaps.get((profile, number))
         lines += [f"**{profile.capitalize()} profile**", ""]
         if data is None:
-            lines += [f"No {profile}-profile snapshot in `runs/{profile}/` yet. After a run "
-                      f"(`make run PROFILE={profile}`), `python -m tools.guide --snapshot results/` adds one.", ""]
+            lines += [
+                f"No {profile}-profile snapshot in `runs/{profile}/` yet. After a run "
+                f"(`make run PROFILE={profile}`), `python -m tools.guide --snapshot results/` adds one.",
+                "",
+            ]
             continue
         lines += [_run_line(data), "", "| metric | value |", "|---|---|"]
         lines += [f"| `{key}` | {_fmt(value)} |" for key, value in data["metrics"].items()]
@@ -160,6 +173,7 @@ def _title(page: Path) -> str:
 
 def render_index(found_pages: dict[str, Path], snaps: dict[tuple[str, str], dict]) -> str:
     """The generated block of the guide's README: one row per lab page, with its snapshots."""
+
     def cell(data):
         if data is None:
             return "none yet"
@@ -169,11 +183,17 @@ def render_index(found_pages: dict[str, Path], snaps: dict[tuple[str, str], dict
         where = f", `{commit}`" if commit else ""
         return f"{str(data.get('written', '?'))[:10]}, {data.get('device', '?')}{took}{where}"
 
-    lines = ["<!-- generated by `python -m tools.guide` from docs/instructors/runs/: do not edit by hand -->", "",
-             "| lab | page | full-profile snapshot | quick-profile snapshot |", "|---|---|---|---|"]
+    lines = [
+        "<!-- generated by `python -m tools.guide` from docs/instructors/runs/: do not edit by hand -->",
+        "",
+        "| lab | page | full-profile snapshot | quick-profile snapshot |",
+        "|---|---|---|---|",
+    ]
     for number, page in sorted(found_pages.items()):
-        lines.append(f"| {_title(page)} | [{page.name}]({page.name}) | {cell(snaps.get(('full', number)))} | "
-                     f"{cell(snaps.get(('quick', number)))} |")
+        lines.append(
+            f"| {_title(page)} | [{page.name}]({page.name}) | {cell(snaps.get(('full', number)))} | "
+            f"{cell(snaps.get(('quick', number)))} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -181,8 +201,9 @@ def replace_block(text: str, markers: tuple[str, str], body: str, path: Path) ->
     """``text`` with everything between the two markers replaced by ``body``."""
     begin, end = markers
     if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
-        raise GuideError(f"{_rel(path)} must hold {begin} and then {end}, once each; add them where the "
-                         f"generated table belongs")
+        raise GuideError(
+            f"{_rel(path)} must hold {begin} and then {end}, once each; add them where the generated table belongs"
+        )
     head, rest = text.split(begin)
     _, tail = rest.split(end)
     return f"{head}{begin}\n{body.rstrip()}\n{end}{tail}"
@@ -193,8 +214,10 @@ def regenerate(guide_dir: Path = GUIDE_DIR, write: bool = True) -> list[Path]:
     found_pages, snaps = pages(guide_dir), snapshots(guide_dir)
     for profile, number in sorted(snaps):
         if number not in found_pages:
-            raise GuideError(f"runs/{profile}/{snaps[profile, number]['lab']}.json has no page "
-                             f"{_rel(guide_dir)}/{number}_<lab>.md; add the page or remove the snapshot")
+            raise GuideError(
+                f"runs/{profile}/{snaps[profile, number]['lab']}.json has no page "
+                f"{_rel(guide_dir)}/{number}_<lab>.md; add the page or remove the snapshot"
+            )
     targets = {page: (RESULTS, render_results(number, snaps)) for number, page in found_pages.items()}
     readme = guide_dir / "README.md"
     if readme.exists():
@@ -234,8 +257,10 @@ def snapshot(sources: list[Path], guide_dir: Path = GUIDE_DIR, commit: str | Non
         else:
             raise GuideError(f"{source} does not exist; pass the folder a run wrote (results/) or its .json files")
     if not files:
-        raise GuideError(f"no .json files in {', '.join(map(str, sources))}; run the notebooks first "
-                         f"(`make run PROFILE=full`), which write results/<lab>.json")
+        raise GuideError(
+            f"no .json files in {', '.join(map(str, sources))}; run the notebooks first "
+            f"(`make run PROFILE=full`), which write results/<lab>.json"
+        )
     loaded = [(path, load_snapshot(path)) for path in files]
     numbers = pages(guide_dir)
     for path, data in loaded:
@@ -253,7 +278,7 @@ def snapshot(sources: list[Path], guide_dir: Path = GUIDE_DIR, commit: str | Non
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in target.parent.glob(f"{data['lab'][:2]}_*.json"):
             if old != target:
-                old.unlink()   # the lab was renamed: one snapshot per lab and profile
+                old.unlink()  # the lab was renamed: one snapshot per lab and profile
         target.write_text(json.dumps({**data, "snapshot": mark}, indent=2) + "\n", encoding="utf-8")
         written.append(target)
     regenerate(guide_dir)
@@ -262,8 +287,13 @@ def snapshot(sources: list[Path], guide_dir: Path = GUIDE_DIR, commit: str | Non
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.guide", description=__doc__.splitlines()[0])
-    parser.add_argument("--snapshot", nargs="+", type=Path, metavar="PATH",
-                        help="results folder (or .json files) of a run to copy into the guide's runs/<profile>/")
+    parser.add_argument(
+        "--snapshot",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="results folder (or .json files) of a run to copy into the guide's runs/<profile>/",
+    )
     parser.add_argument("--commit", help="with --snapshot: the commit the run was made from, if not this checkout's")
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated block is out of date")
     parser.add_argument("--guide-dir", type=Path, default=GUIDE_DIR, help=argparse.SUPPRESS)

@@ -8,20 +8,20 @@ from labs_utils.text import PAD_ID
 from labs_utils.train import count_parameters
 """
 
-_MASKED_SOFTMAX_RENORMALISED = '''\
+_MASKED_SOFTMAX_RENORMALISED = """\
 def masked_softmax(scores, mask, dim=-1):
     w = torch.softmax(scores, dim=dim) * mask          # softmax over every position, then drop the padding
     return w / w.sum(dim, keepdim=True).clamp(min=1e-12)
-'''
+"""
 
-_MASKED_SOFTMAX_LAST_DIM = '''\
+_MASKED_SOFTMAX_LAST_DIM = """\
 def masked_softmax(scores, mask, dim=-1):
     mask = mask.expand_as(scores)
     filled = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
     return torch.softmax(filled, dim=-1).masked_fill(~mask, 0.0)   # dim is ignored
-'''
+"""
 
-_LOCAL_CONTEXT_PADDING_1 = '''\
+_LOCAL_CONTEXT_PADDING_1 = """\
 class LocalContext(nn.Module):
     def __init__(self, dim, window=3):
         super().__init__()
@@ -34,9 +34,9 @@ class LocalContext(nn.Module):
         x = x * m
         local = torch.relu(self.conv(x.transpose(1, 2))).transpose(1, 2)
         return (x + local) * m
-'''
+"""
 
-_CLASSIFIER_MEAN_OVER_PADDING = '''\
+_CLASSIFIER_MEAN_OVER_PADDING = """\
 class ReviewClassifier(nn.Module):
     def __init__(self, vectors, n_classes, pooling="attention", heads=4, key_dim=32, dropout=0.3, freeze=False,
                  context=None):
@@ -66,20 +66,40 @@ class ReviewClassifier(nn.Module):
     def forward(self, tokens, lengths=None):
         z, _ = self.pool(tokens)
         return self.classifier(self.dropout(z.flatten(1)))
-'''
+"""
 
 CASES = [
-    dict(solution="masked_softmax", test="masked_softmax_test", setup=[], wrong=_MASKED_SOFTMAX_RENORMALISED,
-         why="softmax over all positions, then zero the padding and renormalise: a large padded score underflows "
-             "the real ones", name="renormalised_after_softmax"),
-    dict(solution="masked_softmax", test="masked_softmax_test", setup=[], wrong=_MASKED_SOFTMAX_LAST_DIM,
-         why="ignores the dim argument and always normalises the last dimension", name="ignores_dim"),
-    dict(solution="local_context", test="local_context_test", setup=[], wrong=_LOCAL_CONTEXT_PADDING_1,
-         why="Conv1d padding hard-coded to 1: right for window 3, breaks the shape for window 5",
-         name="padding_fixed_for_window_3"),
-    dict(solution="classifier", test="classifier_test",
-         setup=["masked_softmax", "attention_pooling", "masked_mean", "local_context"],
-         wrong=_CLASSIFIER_MEAN_OVER_PADDING,
-         why="mean pooling averages over the <pad> positions too, so padding changes the logits",
-         name="mean_pooling_counts_padding"),
+    dict(
+        solution="masked_softmax",
+        test="masked_softmax_test",
+        setup=[],
+        wrong=_MASKED_SOFTMAX_RENORMALISED,
+        why="softmax over all positions, then zero the padding and renormalise: a large padded score underflows "
+        "the real ones",
+        name="renormalised_after_softmax",
+    ),
+    dict(
+        solution="masked_softmax",
+        test="masked_softmax_test",
+        setup=[],
+        wrong=_MASKED_SOFTMAX_LAST_DIM,
+        why="ignores the dim argument and always normalises the last dimension",
+        name="ignores_dim",
+    ),
+    dict(
+        solution="local_context",
+        test="local_context_test",
+        setup=[],
+        wrong=_LOCAL_CONTEXT_PADDING_1,
+        why="Conv1d padding hard-coded to 1: right for window 3, breaks the shape for window 5",
+        name="padding_fixed_for_window_3",
+    ),
+    dict(
+        solution="classifier",
+        test="classifier_test",
+        setup=["masked_softmax", "attention_pooling", "masked_mean", "local_context"],
+        wrong=_CLASSIFIER_MEAN_OVER_PADDING,
+        why="mean pooling averages over the <pad> positions too, so padding changes the logits",
+        name="mean_pooling_counts_padding",
+    ),
 ]

@@ -7,7 +7,7 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 """
 
-_PACKED_UNSORTED_WITH_ORDER = '''\
+_PACKED_UNSORTED_WITH_ORDER = """\
 def packed_final_state(rnn, embedded, lengths):
     order = lengths.argsort(descending=True)               # sort by length by hand ...
     packed = pack_padded_sequence(embedded[order], lengths[order].cpu(), batch_first=True)
@@ -16,18 +16,18 @@ def packed_final_state(rnn, embedded, lengths):
         h_n = h_n[0]
     directions = 2 if rnn.bidirectional else 1
     return torch.cat(list(h_n[-directions:]), dim=-1)[order]   # ... and "unsort" with order, not its inverse
-'''
+"""
 
-_CLIP_EVERY_GRAD = '''\
+_CLIP_EVERY_GRAD = """\
 def clip_gradients(parameters, max_norm):
     norm = torch.sqrt(sum(p.grad.pow(2).sum() for p in parameters))   # assumes every parameter has a .grad
     if norm > max_norm:
         for p in parameters:
             p.grad.mul_(max_norm / norm)
     return norm
-'''
+"""
 
-_EARLY_STOPPING_MIN_TIES = '''\
+_EARLY_STOPPING_MIN_TIES = """\
 class EarlyStopping:
     def __init__(self, patience, mode="max"):
         self.patience, self.mode = patience, mode
@@ -41,9 +41,9 @@ class EarlyStopping:
         else:
             self.waited += 1
         return self.waited >= self.patience
-'''
+"""
 
-_QUESTION_FEATURES_LAST_WH = '''\
+_QUESTION_FEATURES_LAST_WH = """\
 WH_WORDS = {"what", "which", "who", "whom", "whose", "where", "when", "why", "how", "name"}
 NOT_HEAD = {"is", "are", "was", "were", "be", "do", "does", "did", "the", "a", "an", "of", "'s", "kind", "type",
             "sort", "name", "one", "many", "much"}
@@ -60,17 +60,40 @@ def question_features(text):
     after = tokens[at + 1:] if at is not None else []
     head = next((token for token in after if token not in NOT_HEAD and token[0].isalpha()), None)
     return {f"wh={wh}": 1, f"wh+next={wh} {following}": 1, f"head={head}": 1, f"first={tokens[0]}": 1}, head
-'''
+"""
 
 CASES = [
-    dict(solution="packed_final_state", test="packed_final_state_test", setup=[],
-         wrong=_PACKED_UNSORTED_WITH_ORDER, name="unsorted_with_sort_order",
-         why="sorts the batch by length and puts h_n back with the sort order instead of its inverse (the visible "
-             "lengths 5, 2, 3 give a sort order that is its own inverse)"),
-    dict(solution="clip", test="clip_test", setup=[], wrong=_CLIP_EVERY_GRAD, name="parameter_without_grad",
-         why="assumes every parameter has a gradient: fails on a frozen parameter whose .grad is None"),
-    dict(solution="early_stopping", test="early_stopping_test", setup=[], wrong=_EARLY_STOPPING_MIN_TIES,
-         name="min_mode_tie_improves", why="mode 'min' written as 'not greater', so an equal value resets patience"),
-    dict(solution="question_features", test="question_features_test", setup=[], wrong=_QUESTION_FEATURES_LAST_WH,
-         name="last_wh_word", why="the loop over tokens has no break, so the last wh-word wins over the first"),
+    dict(
+        solution="packed_final_state",
+        test="packed_final_state_test",
+        setup=[],
+        wrong=_PACKED_UNSORTED_WITH_ORDER,
+        name="unsorted_with_sort_order",
+        why="sorts the batch by length and puts h_n back with the sort order instead of its inverse (the visible "
+        "lengths 5, 2, 3 give a sort order that is its own inverse)",
+    ),
+    dict(
+        solution="clip",
+        test="clip_test",
+        setup=[],
+        wrong=_CLIP_EVERY_GRAD,
+        name="parameter_without_grad",
+        why="assumes every parameter has a gradient: fails on a frozen parameter whose .grad is None",
+    ),
+    dict(
+        solution="early_stopping",
+        test="early_stopping_test",
+        setup=[],
+        wrong=_EARLY_STOPPING_MIN_TIES,
+        name="min_mode_tie_improves",
+        why="mode 'min' written as 'not greater', so an equal value resets patience",
+    ),
+    dict(
+        solution="question_features",
+        test="question_features_test",
+        setup=[],
+        wrong=_QUESTION_FEATURES_LAST_WH,
+        name="last_wh_word",
+        why="the loop over tokens has no break, so the last wh-word wins over the first",
+    ),
 ]

@@ -15,7 +15,7 @@ ACTIVATIONS = {
 }
 """
 
-_DERIVATIVE_OVERFLOWS = '''\
+_DERIVATIVE_OVERFLOWS = """\
 def activation_derivative(name, x):
     if name == "identity":
         return torch.ones_like(x)
@@ -30,9 +30,9 @@ def activation_derivative(name, x):
     if name == "sigmoid_plus_x":
         return sigmoid_prime + 1
     raise ValueError(f"unknown activation {name!r}")
-'''
+"""
 
-_WINDOW_MASK = '''\
+_WINDOW_MASK = """\
 def window_mask(lengths, max_len, k):
     pos = torch.arange(max_len, device=lengths.device)
     near = (pos[:, None] - pos[None, :]).abs() <= k
@@ -40,31 +40,53 @@ def window_mask(lengths, max_len, k):
     return near[None, :, :] & real[:, None, :]
 
 
-'''
+"""
 
-_ATTENTION_SCALED_BY_VALUES = _WINDOW_MASK + '''\
+_ATTENTION_SCALED_BY_VALUES = (
+    _WINDOW_MASK
+    + """\
 def restricted_attention(q, k, v, mask):
     scores = q @ k.transpose(1, 2) / math.sqrt(v.shape[-1])     # the width of the values, not of q and k
     scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
     weights = torch.softmax(scores, dim=-1) * mask
     return weights @ v, weights
-'''
+"""
+)
 
-_ATTENTION_RENORMALISED = _WINDOW_MASK + '''\
+_ATTENTION_RENORMALISED = (
+    _WINDOW_MASK
+    + """\
 def restricted_attention(q, k, v, mask):
     weights = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(q.shape[-1]), dim=-1) * mask
     weights = weights / weights.sum(-1, keepdim=True).clamp(min=1e-12)   # mask after the softmax, renormalise
     return weights @ v, weights
-'''
+"""
+)
 
 CASES = [
-    dict(solution="activation_derivative", test="activation_derivative_test", setup=[],
-         wrong=_DERIVATIVE_OVERFLOWS, name="sigmoid_prime_overflows",
-         why="sigmoid' as exp(-x) / (1 + exp(-x))**2: nan once exp(-x) overflows (x = -1000 in float32)"),
-    dict(solution="window_attention", test="window_attention_test", setup=[], wrong=_ATTENTION_SCALED_BY_VALUES,
-         name="scaled_by_value_width", why="divides the scores by sqrt of the values' width instead of d of q, k"),
-    dict(solution="window_attention", test="window_attention_test", setup=[], wrong=_ATTENTION_RENORMALISED,
-         name="renormalised_after_softmax",
-         why="softmax over all keys, then masks and renormalises: a huge score outside the window underflows the "
-             "allowed ones"),
+    dict(
+        solution="activation_derivative",
+        test="activation_derivative_test",
+        setup=[],
+        wrong=_DERIVATIVE_OVERFLOWS,
+        name="sigmoid_prime_overflows",
+        why="sigmoid' as exp(-x) / (1 + exp(-x))**2: nan once exp(-x) overflows (x = -1000 in float32)",
+    ),
+    dict(
+        solution="window_attention",
+        test="window_attention_test",
+        setup=[],
+        wrong=_ATTENTION_SCALED_BY_VALUES,
+        name="scaled_by_value_width",
+        why="divides the scores by sqrt of the values' width instead of d of q, k",
+    ),
+    dict(
+        solution="window_attention",
+        test="window_attention_test",
+        setup=[],
+        wrong=_ATTENTION_RENORMALISED,
+        name="renormalised_after_softmax",
+        why="softmax over all keys, then masks and renormalises: a huge score outside the window underflows the "
+        "allowed ones",
+    ),
 ]

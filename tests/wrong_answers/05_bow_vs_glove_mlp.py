@@ -8,15 +8,15 @@ from labs_utils.text import Vocab
 from labs_utils.train import count_parameters
 """
 
-_CE_GRAD_UNSTABLE_SOFTMAX = '''\
+_CE_GRAD_UNSTABLE_SOFTMAX = """\
 def softmax_ce_grad(logits, targets):
     e = torch.exp(logits)                               # softmax by hand, without subtracting the max
     probs = e / e.sum(dim=1, keepdim=True)
     onehot = F.one_hot(targets, num_classes=logits.shape[1]).to(logits.dtype)
     return (probs - onehot) / logits.shape[0]
-'''
+"""
 
-_SENTENCE_VECTORS_FLOAT32 = '''\
+_SENTENCE_VECTORS_FLOAT32 = """\
 def sentence_vectors(token_lists, vocab, matrix):
     out = torch.zeros(len(token_lists), matrix.shape[1])   # float32, whatever the matrix's dtype
     for i, toks in enumerate(token_lists):
@@ -24,9 +24,9 @@ def sentence_vectors(token_lists, vocab, matrix):
         if ids:
             out[i] = matrix[ids].mean(dim=0)
     return out
-'''
+"""
 
-_FEEDFORWARD_INPUT_BN_WITH_HIDDEN = '''\
+_FEEDFORWARD_INPUT_BN_WITH_HIDDEN = """\
 class FeedForward(nn.Module):
     def __init__(self, n_in, hidden_sizes, n_out, dropout=0.5, input_bn=True):
         super().__init__()
@@ -40,14 +40,32 @@ class FeedForward(nn.Module):
 
     def forward(self, x):
         return self.net(x)
-'''
+"""
 
 CASES = [
-    dict(solution="softmax_ce_grad", test="softmax_ce_grad_test", setup=[], wrong=_CE_GRAD_UNSTABLE_SOFTMAX,
-         name="softmax_overflows", why="softmax as exp(l) / sum exp(l): inf / inf = nan for logits near 1000"),
-    dict(solution="feedforward", test="feedforward_test", setup=[], wrong=_FEEDFORWARD_INPUT_BN_WITH_HIDDEN,
-         name="input_bn_ignored", why="input BatchNorm decided by 'has hidden layers' instead of input_bn: the "
-         "visible cases (hidden layers with input_bn=True, none with False) cannot tell"),
-    dict(solution="sentence_vectors", test="sentence_vectors_test", setup=[], wrong=_SENTENCE_VECTORS_FLOAT32,
-         name="float32_output", why="torch.zeros without dtype: a float64 matrix gives float32 sentence vectors"),
+    dict(
+        solution="softmax_ce_grad",
+        test="softmax_ce_grad_test",
+        setup=[],
+        wrong=_CE_GRAD_UNSTABLE_SOFTMAX,
+        name="softmax_overflows",
+        why="softmax as exp(l) / sum exp(l): inf / inf = nan for logits near 1000",
+    ),
+    dict(
+        solution="feedforward",
+        test="feedforward_test",
+        setup=[],
+        wrong=_FEEDFORWARD_INPUT_BN_WITH_HIDDEN,
+        name="input_bn_ignored",
+        why="input BatchNorm decided by 'has hidden layers' instead of input_bn: the "
+        "visible cases (hidden layers with input_bn=True, none with False) cannot tell",
+    ),
+    dict(
+        solution="sentence_vectors",
+        test="sentence_vectors_test",
+        setup=[],
+        wrong=_SENTENCE_VECTORS_FLOAT32,
+        name="float32_output",
+        why="torch.zeros without dtype: a float64 matrix gives float32 sentence vectors",
+    ),
 ]

@@ -7,7 +7,7 @@ import torch.nn as nn
 from labs_utils.text import PAD_ID, UNK_ID
 """
 
-_LM_HEAD = '''\
+_LM_HEAD = """\
 class ELMoLite(nn.Module):
     def __init__(self, vocab_size, dim, n_layers=2, dropout=0.1, cutoffs=(1000,)):
         super().__init__()
@@ -29,11 +29,13 @@ class ELMoLite(nn.Module):
             h, _ = lstm(self.drop(h))
             backward_states.append(reverse_padded(h, lengths))
         return forward_states, backward_states
-'''
+"""
 
 # directions() is right (the visible gradient checks pass), but forward() feeds the backward LSTMs with the
 # forward stack's output instead of the embeddings: the backward LM's prediction of token t-1 has read t-1.
-_LM_BACKWARD_READS_FORWARD_STACK = _LM_HEAD + '''
+_LM_BACKWARD_READS_FORWARD_STACK = (
+    _LM_HEAD
+    + """
     def forward(self, ids, lengths=None):
         x = self.embed(ids)
         forward_states, _ = self.directions(x, lengths)
@@ -41,16 +43,20 @@ _LM_BACKWARD_READS_FORWARD_STACK = _LM_HEAD + '''
         for lstm in self.backward_lstms:
             h, _ = lstm(self.drop(h))
         return self.drop(forward_states[-1]), self.drop(h.flip(1))
-'''
+"""
+)
 
 # forward() returns the forward stack's top layer for both directions (a copy-paste slip)
-_LM_BACKWARD_IS_FORWARD = _LM_HEAD + '''
+_LM_BACKWARD_IS_FORWARD = (
+    _LM_HEAD
+    + """
     def forward(self, ids, lengths=None):
         forward_states, backward_states = self.directions(self.embed(ids), lengths)
         return self.drop(forward_states[-1]), self.drop(forward_states[-1])
-'''
+"""
+)
 
-_PERPLEXITY_MEAN_OF_BATCHES = '''\
+_PERPLEXITY_MEAN_OF_BATCHES = """\
 def perplexity(lm, windows, batch_size=64):
     lm.eval()
     total, n_batches = [0.0, 0.0], 0
@@ -62,16 +68,31 @@ def perplexity(lm, windows, batch_size=64):
                 total[k] += lm.softmax(h.reshape(-1, h.size(-1)), targets.reshape(-1)).loss.item()
             n_batches += 1
     return math.exp(total[0] / n_batches), math.exp(total[1] / n_batches)
-'''
+"""
 
 CASES = [
-    dict(solution="elmo_lm", test="elmo_lm_test", setup=["reverse_padded"],
-         wrong=_LM_BACKWARD_READS_FORWARD_STACK, name="backward_reads_forward_stack",
-         why="forward() runs the backward LSTMs over the forward stack's output: the backward LM sees the past"),
-    dict(solution="elmo_lm", test="elmo_lm_test", setup=["reverse_padded"],
-         wrong=_LM_BACKWARD_IS_FORWARD, name="backward_output_is_forward",
-         why="forward() returns the forward stack's top layer as the backward output too"),
-    dict(solution="perplexity", test="perplexity_test", setup=["lm_targets", "reverse_padded", "elmo_lm"],
-         wrong=_PERPLEXITY_MEAN_OF_BATCHES, name="mean_of_batch_means",
-         why="averages per-batch mean losses: a smaller last batch counts as much as a full one"),
+    dict(
+        solution="elmo_lm",
+        test="elmo_lm_test",
+        setup=["reverse_padded"],
+        wrong=_LM_BACKWARD_READS_FORWARD_STACK,
+        name="backward_reads_forward_stack",
+        why="forward() runs the backward LSTMs over the forward stack's output: the backward LM sees the past",
+    ),
+    dict(
+        solution="elmo_lm",
+        test="elmo_lm_test",
+        setup=["reverse_padded"],
+        wrong=_LM_BACKWARD_IS_FORWARD,
+        name="backward_output_is_forward",
+        why="forward() returns the forward stack's top layer as the backward output too",
+    ),
+    dict(
+        solution="perplexity",
+        test="perplexity_test",
+        setup=["lm_targets", "reverse_padded", "elmo_lm"],
+        wrong=_PERPLEXITY_MEAN_OF_BATCHES,
+        name="mean_of_batch_means",
+        why="averages per-batch mean losses: a smaller last batch counts as much as a full one",
+    ),
 ]
