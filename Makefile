@@ -24,8 +24,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-## make test: every notebook under nbval (quick profile) and the unit tests, spread over the cores
+## make test: ruff (lint and format) on the Python code, then every notebook under nbval (quick profile) and the
+## unit tests, spread over the cores
 test: $(STAMP)
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 	LABS_PROFILE=quick LABS_THREADS=$(TEST_THREADS) OMP_NUM_THREADS=$(TEST_THREADS) MPLBACKEND=Agg \
 		$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(NOTEBOOKS) tests --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=900 -p no:cacheprovider --durations=10 -q

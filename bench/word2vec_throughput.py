@@ -17,6 +17,7 @@ ours is also timed there (not part of the ratios). The last line is
 The machine's load average is printed before and after, and the CPU seconds each model's training used: other jobs
 on the same cores stretch wall-clock times (unevenly, if the load changes between the two runs), CPU seconds less so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,12 @@ def load_docs(corpora: list[str]) -> list[list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", choices=["quick", "full"], default="full",
-                        help="the notebook profile whose corpus and settings to use (quick: smoke mode)")
+    parser.add_argument(
+        "--corpus",
+        choices=["quick", "full"],
+        default="full",
+        help="the notebook profile whose corpus and settings to use (quick: smoke mode)",
+    )
     parser.add_argument("--epochs", type=int, default=None, help="epochs for both models (default: the profile's)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for ours = gensim workers")
     args = parser.parse_args()
@@ -84,33 +89,62 @@ def main() -> None:
     keep = lab["keep_probability"](counts / counts.sum(), cfg["subsample_t"])
     noise = lab["noise_distribution"](counts)
     load_before = os.getloadavg()
-    print(f"corpus {args.corpus}: {len(docs):,} reviews, {len(ids):,} training words, vocabulary "
-          f"{len(vocab) - 2:,}; dim {cfg['dim']}, window {cfg['window']}, {cfg['negatives']} noise words, "
-          f"t {cfg['subsample_t']:g}, {epochs} epochs; ours: {cfg['optimizer']} lr {cfg['lr']:g} batch "
-          f"{cfg['batch_size']}, {args.threads} torch threads; gensim: {args.threads} workers")
-    print(f"load average before (1, 5, 15 min): {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} "
-          f"on {os.cpu_count()} CPUs")
+    print(
+        f"corpus {args.corpus}: {len(docs):,} reviews, {len(ids):,} training words, vocabulary "
+        f"{len(vocab) - 2:,}; dim {cfg['dim']}, window {cfg['window']}, {cfg['negatives']} noise words, "
+        f"t {cfg['subsample_t']:g}, {epochs} epochs; ours: {cfg['optimizer']} lr {cfg['lr']:g} batch "
+        f"{cfg['batch_size']}, {args.threads} torch threads; gensim: {args.threads} workers"
+    )
+    print(
+        f"load average before (1, 5, 15 min): {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} "
+        f"on {os.cpu_count()} CPUs"
+    )
 
     def quality(kv):
-        return (evaluate_similarity(kv, "wordsim353")["spearman"], evaluate_similarity(kv, "simlex999")["spearman"],
-                evaluate_analogies(kv)["accuracy"])
+        return (
+            evaluate_similarity(kv, "wordsim353")["spearman"],
+            evaluate_similarity(kv, "simlex999")["spearman"],
+            evaluate_analogies(kv)["accuracy"],
+        )
 
-    rows, cpu = {}, {}   # cpu: CPU seconds of this process (all its threads) while training
+    rows, cpu = {}, {}  # cpu: CPU seconds of this process (all its threads) while training
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     for device in devices:
         set_seed(0)
         cpu_start = time.process_time()
         model = lab["SkipGramNS"](len(vocab), cfg["dim"], sparse=cfg["optimizer"] != "adam")
-        log = lab["train_sgns"](model, ids, doc_ids, keep, noise, window=cfg["window"], negatives=cfg["negatives"],
-                                batch_size=cfg["batch_size"], epochs=epochs, lr=cfg["lr"], optimizer=cfg["optimizer"],
-                                device=device, progress=False)
+        log = lab["train_sgns"](
+            model,
+            ids,
+            doc_ids,
+            keep,
+            noise,
+            window=cfg["window"],
+            negatives=cfg["negatives"],
+            batch_size=cfg["batch_size"],
+            epochs=epochs,
+            lr=cfg["lr"],
+            optimizer=cfg["optimizer"],
+            device=device,
+            progress=False,
+        )
         seconds, cpu[device] = float(log["seconds"].iloc[-1]), time.process_time() - cpu_start
         rows[f"ours ({device})"] = (seconds, *quality(keyed_vectors(vocab.itos[2:], model.centre.weight[2:])))
 
-    gensim_docs = [[w for w in d if w in vocab.stoi] for d in docs]   # exactly the words ours trains on
-    gensim_model = Word2Vec(vector_size=cfg["dim"], window=cfg["window"], sg=1, hs=0, negative=cfg["negatives"],
-                            ns_exponent=0.75, sample=cfg["subsample_t"], min_count=1, workers=args.threads, seed=0,
-                            hashfxn=stable_hash)
+    gensim_docs = [[w for w in d if w in vocab.stoi] for d in docs]  # exactly the words ours trains on
+    gensim_model = Word2Vec(
+        vector_size=cfg["dim"],
+        window=cfg["window"],
+        sg=1,
+        hs=0,
+        negative=cfg["negatives"],
+        ns_exponent=0.75,
+        sample=cfg["subsample_t"],
+        min_count=1,
+        workers=args.threads,
+        seed=0,
+        hashfxn=stable_hash,
+    )
     gensim_model.build_vocab(gensim_docs)
     start, cpu_start = time.perf_counter(), time.process_time()
     gensim_model.train(gensim_docs, total_examples=len(gensim_docs), epochs=epochs)
@@ -124,13 +158,17 @@ def main() -> None:
         print(f"{name:<20} {seconds:8.1f} {words / seconds:10,.0f} {ws:8.3f} {sl:8.3f} {an:8.3f}")
     print(f"load average after (1, 5, 15 min): {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
     ours, ref = rows["ours (cpu)"], rows[f"gensim ({args.threads} workers)"]
-    print(f"CPU seconds while training (all threads): ours {cpu['cpu']:.0f}, gensim {cpu['gensim']:.0f}; "
-          f"words per CPU-second ours / gensim = {cpu['gensim'] / cpu['cpu']:.2f} (less sensitive to other jobs)")
+    print(
+        f"CPU seconds while training (all threads): ours {cpu['cpu']:.0f}, gensim {cpu['gensim']:.0f}; "
+        f"words per CPU-second ours / gensim = {cpu['gensim'] / cpu['cpu']:.2f} (less sensitive to other jobs)"
+    )
     if "ours (cuda)" in rows:
         print(f"gpu_vs_gensim_cpu={ref[0] / rows['ours (cuda)'][0]:.2f}")
     ratio = lambda a, b: a / b if b else float("nan")
-    print(f"throughput_ratio={ref[0] / ours[0]:.2f} wordsim_ratio={ratio(ours[1], ref[1]):.2f} "
-          f"simlex_ratio={ratio(ours[2], ref[2]):.2f} analogy_ratio={ratio(ours[3], ref[3]):.2f}")
+    print(
+        f"throughput_ratio={ref[0] / ours[0]:.2f} wordsim_ratio={ratio(ours[1], ref[1]):.2f} "
+        f"simlex_ratio={ratio(ours[2], ref[2]):.2f} analogy_ratio={ratio(ours[3], ref[3]):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Why: a benchmark of "this lab's word2vec" must time the notebook's implementatio
 second copy of it kept in sync by hand. ``cell_sources`` finds cells by their nbgrader
 ``grade_id``; ``exec_cells`` runs them (plus any setup code) in a fresh namespace.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,6 +56,8 @@ def profile_settings(notebook: str | Path) -> dict[str, dict]:
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "profile":
                 found = {kw.arg: kw.value for kw in node.keywords}
                 if {"quick", "full"} <= set(found):
-                    return {name: {kw.arg: ast.literal_eval(kw.value) for kw in found[name].keywords}
-                            for name in ("quick", "full")}
+                    return {
+                        name: {kw.arg: ast.literal_eval(kw.value) for kw in found[name].keywords}
+                        for name in ("quick", "full")
+                    }
     raise ValueError(f"{path.name} has no profile(quick=dict(...), full=dict(...)) call in a code cell")

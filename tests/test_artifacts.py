@@ -91,3 +91,33 @@ def test_nbcode_runs_named_cells_in_order_and_names_missing_ones(tmp_path):
     assert ns["g"](1) == 22
     with pytest.raises(KeyError, match="nope"):
         nbcode.cell_sources(path, ["f", "nope"])
+
+
+def test_nbcode_profile_settings_reads_the_notebooks_own_sizes(tmp_path):
+    from labs_utils import nbcode
+
+    source = (
+        "from labs_utils.runtime import profile\n"
+        "x = 1\n"
+        "cfg = profile(\n"
+        "    quick=dict(epochs=2, corpora=['amazon'], lr=0.025),\n"
+        "    full=dict(epochs=3, corpora=['amazon', 'imdb_unsup'], lr=0.025),\n"
+        ")\n"
+    )
+    path = tmp_path / "lab.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell("profile(x)"), nbformat.v4.new_code_cell(source)]
+        ),
+        path,
+    )
+    settings = nbcode.profile_settings(path)
+    assert settings == {
+        "quick": {"epochs": 2, "corpora": ["amazon"], "lr": 0.025},
+        "full": {"epochs": 3, "corpora": ["amazon", "imdb_unsup"], "lr": 0.025},
+    }
+    real = nbcode.profile_settings("01_word2vec_sgns.ipynb")  # the lab the word2vec bench reads
+    assert {"epochs", "batch_size", "optimizer"} <= set(real["full"]) and set(real["quick"]) == set(real["full"])
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("cfg = dict(epochs=2)")]), path)
+    with pytest.raises(ValueError, match="no profile\\(quick=dict"):
+        nbcode.profile_settings(path)

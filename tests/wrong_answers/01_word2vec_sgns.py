@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 """
 
-_NOISE_ARGSORT_INDEXED = '''\
+_NOISE_ARGSORT_INDEXED = """\
 def noise_distribution(counts, power=0.75):
     counts = np.asarray(counts)
     order = np.argsort(counts, kind="stable")
@@ -22,9 +22,9 @@ def sample_negatives(noise, shape, generator=None):
     cumulative = noise.cumsum(0)
     u = torch.rand(int(np.prod(shape)), generator=generator, dtype=cumulative.dtype) * cumulative[-1]
     return torch.searchsorted(cumulative, u, right=True).view(*shape)
-'''
+"""
 
-_PAIRS_CONTEXT_REACH = '''\
+_PAIRS_CONTEXT_REACH = """\
 def skipgram_pairs(ids, doc_ids, window, rng=None):
     ids, doc_ids = np.asarray(ids), np.asarray(doc_ids)
     n = len(ids)
@@ -35,16 +35,16 @@ def skipgram_pairs(ids, doc_ids, window, rng=None):
         centres += [ids[keep], ids[keep + d]]
         contexts += [ids[keep + d], ids[keep]]
     return np.concatenate(centres).astype(np.int64), np.concatenate(contexts).astype(np.int64)
-'''
+"""
 
-_LOSS_MIXES_PAIRS = '''\
+_LOSS_MIXES_PAIRS = """\
 def sgns_loss(centre, context, noise):
     positive = F.logsigmoid((centre * context).sum(-1))
     negative = F.logsigmoid(-(noise @ centre.T)).sum(-1).sum(-1)   # [B, k, B]: every centre against every noise
     return -(positive + negative)
-'''
+"""
 
-_MODEL_SWAPPED_TABLES = '''\
+_MODEL_SWAPPED_TABLES = """\
 class SkipGramNS(nn.Module):
     def __init__(self, vocab_size, dim, sparse=True):
         super().__init__()
@@ -55,23 +55,43 @@ class SkipGramNS(nn.Module):
 
     def forward(self, centres, contexts, negatives):
         return sgns_loss(self.context(centres), self.centre(contexts), self.centre(negatives))
-'''
+"""
 
 CASES = [
-    dict(solution="noise_distribution", test="noise_distribution_test", setup=[], wrong=_NOISE_ARGSORT_INDEXED,
-         name="noise_argsort_indexed",
-         why="weights computed on sorted counts and indexed by argsort instead of its inverse: words get "
-             "another word's probability (the visible counts' sort order happens to be its own inverse)"),
-    dict(solution="skipgram_pairs", test="skipgram_pairs_test", setup=[], wrong=_PAIRS_CONTEXT_REACH,
-         name="pairs_reach_of_context",
-         why="left-side pairs use the context's reach instead of the centre's: each distance keeps the right "
-             "share, but a centre's window is no longer one reach on both sides"),
-    dict(solution="sgns_loss", test="sgns_loss_test", setup=[], wrong=_LOSS_MIXES_PAIRS,
-         name="loss_mixes_pairs",
-         why="noise @ centre.T scores every noise vector against every centre of the batch: right for one pair "
-             "(the visible value), wrong for a batch"),
-    dict(solution="skipgram_model", test="skipgram_model_test", setup=["sgns_loss"], wrong=_MODEL_SWAPPED_TABLES,
-         name="model_swapped_tables",
-         why="centres looked up in the context table and contexts in the centre table: with zero-initialised "
-             "context vectors every visible check still holds"),
+    dict(
+        solution="noise_distribution",
+        test="noise_distribution_test",
+        setup=[],
+        wrong=_NOISE_ARGSORT_INDEXED,
+        name="noise_argsort_indexed",
+        why="weights computed on sorted counts and indexed by argsort instead of its inverse: words get "
+        "another word's probability (the visible counts' sort order happens to be its own inverse)",
+    ),
+    dict(
+        solution="skipgram_pairs",
+        test="skipgram_pairs_test",
+        setup=[],
+        wrong=_PAIRS_CONTEXT_REACH,
+        name="pairs_reach_of_context",
+        why="left-side pairs use the context's reach instead of the centre's: each distance keeps the right "
+        "share, but a centre's window is no longer one reach on both sides",
+    ),
+    dict(
+        solution="sgns_loss",
+        test="sgns_loss_test",
+        setup=[],
+        wrong=_LOSS_MIXES_PAIRS,
+        name="loss_mixes_pairs",
+        why="noise @ centre.T scores every noise vector against every centre of the batch: right for one pair "
+        "(the visible value), wrong for a batch",
+    ),
+    dict(
+        solution="skipgram_model",
+        test="skipgram_model_test",
+        setup=["sgns_loss"],
+        wrong=_MODEL_SWAPPED_TABLES,
+        name="model_swapped_tables",
+        why="centres looked up in the context table and contexts in the centre table: with zero-initialised "
+        "context vectors every visible check still holds",
+    ),
 ]
