@@ -1,6 +1,6 @@
 """Benchmark: loading IMDB train+test the first time (parse the tarball) vs the second time (parquet cache).
 
-Run: LABS_DATA_DIR=../shared/data .venv/bin/python bench/imdb_load.py
+Run: LABS_DATA_DIR=/path/to/staged/data .venv/bin/python bench/imdb_load.py
 The first load uses an empty temporary cache, so it includes the sha256 check and streaming
 the 100k-member tarball; the second reuses the parsed table. Last line:
 ``first_s=<s> second_s=<s> speedup=<first/second>``.

@@ -1,6 +1,6 @@
 """Benchmark: one training epoch of a GRU classifier with padded, bucketed, gathered and packed batches.
 
-Run: LABS_DATA_DIR=../shared/data .venv/bin/python bench/packing.py [--imdb-n 1000] [--max-len 400]
+Run: LABS_DATA_DIR=/path/to/staged/data .venv/bin/python bench/packing.py [--imdb-n 1000] [--max-len 400]
 
 Lab 03 (issue 5) asks when packing is slower than padding and how to get a *correct* final state
 (packed, or gathered at each sequence's true length) at no more than the naive padded cost.
