@@ -1,11 +1,13 @@
 """Files one lab makes and a later lab reads (e.g. lab 01's word vectors, used by lab 02).
 
-Why: a notebook must run alone. When the file it needs is missing, ``require`` regenerates
-it by executing the notebook that makes it (headless, same profile), instead of failing
-or silently training something else.
+Why: a notebook must run alone. ``artifact_path`` is where a lab saves and a later lab
+looks; lab 02 checks it and falls back to GloVe when lab 01 has not run (in a student's
+copy, lab 01 may be unfinished, so it is never run implicitly). ``require`` is for files
+an instructor's pipeline may regenerate: it executes the notebook that makes them
+(headless, same profile) instead of failing or silently training something else.
 
     path = artifact_path("01_word2vec", "sgns_vectors.kv")           # where lab 01 saves
-    path = require("01_word2vec", "sgns_vectors.kv", "01_word2vec_sgns.ipynb")  # lab 02 reads
+    path = require("01_word2vec", "sgns_vectors.kv", "01_word2vec_sgns.ipynb")  # make it if missing
 
 Files live in ``$LABS_ARTIFACTS_DIR`` or ``<repo>/artifacts`` (git-ignored), one folder per
 profile, so a quick run never overwrites (or stands in for) a full run's vectors.
