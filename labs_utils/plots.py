@@ -23,18 +23,26 @@ def _axes(ax, figsize):
 
 
 def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None = None, figsize=None):
-    """Train (solid) and validation (dashed) curves per epoch, one panel per metric."""
+    """Train (solid) and validation (dashed) curves, one panel per metric, the best evaluation marked.
+
+    ``history`` is a ``train.History`` (or its ``frame``); the x axis is the epoch, or the step
+    when ``fit`` evaluated more than once per epoch (``eval_every``).
+    """
+    frame = history.frame if hasattr(history, "frame") else history
+    if len(frame) == 0:
+        raise ValueError("plot_history got a history with no evaluations; train for at least one epoch")
+    x = "step" if "step" in frame and frame["epoch"].nunique() < len(frame) else "epoch"
+    best = history.best[x] if hasattr(history, "best") else frame.attrs.get("best_epoch")
     metrics = list(metrics)
     fig, axes = plt.subplots(1, len(metrics), figsize=figsize or (4.5 * len(metrics), 3.2), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         for prefix, style in (("train_", "-"), ("val_", "--")):
             column = prefix + metric
-            if column in history:
-                ax.plot(history["epoch"], history[column], style, marker="o", ms=3, label=prefix.rstrip("_"))
-        best = history.attrs.get("best_epoch")
+            if column in frame:
+                ax.plot(frame[x], frame[column], style, marker="o", ms=3, label=prefix.rstrip("_"))
         if best:
-            ax.axvline(best, color="grey", lw=0.8, ls=":", label="best epoch")
-        ax.set_xlabel("epoch")
+            ax.axvline(best, color="grey", lw=0.8, ls=":", label=f"best {x}")
+        ax.set_xlabel(x)
         ax.set_ylabel(metric)
         ax.legend(fontsize=8)
     if title:

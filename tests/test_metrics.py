@@ -45,47 +45,47 @@ def test_predictions_from_scores():
 def test_accuracy_and_macro_f1(convert):
     y = convert(Y)
     scores = convert(SCORES.tolist()) if convert is list else convert(SCORES)
-    assert metrics.accuracy(y, scores) == pytest.approx(4 / 6)
-    assert metrics.macro_f1(y, scores) == pytest.approx(sum(F) / 3)
-    assert isinstance(metrics.accuracy(y, scores), float)
+    assert metrics.accuracy(scores, y) == pytest.approx(4 / 6)
+    assert metrics.macro_f1(scores, y) == pytest.approx(sum(F) / 3)
+    assert isinstance(metrics.accuracy(scores, y), float)
 
 
 def test_torch_tensor_with_grad():
     scores = torch.tensor(SCORES, requires_grad=True)
-    assert metrics.accuracy(torch.tensor(Y), scores) == pytest.approx(4 / 6)
+    assert metrics.accuracy(scores, torch.tensor(Y)) == pytest.approx(4 / 6)
 
 
 def test_binary_one_dimensional_scores():
     y = [0, 1, 0, 0, 1]
     logits = np.array([-1.0, 2.0, 0.5, -0.3, 0.0])  # predictions 0, 1, 1, 0, 0 (0.0 is not > 0)
-    assert metrics.accuracy(y, logits) == pytest.approx(3 / 5)
+    assert metrics.accuracy(logits, y) == pytest.approx(3 / 5)
     # class 0: tp=2 fp=1 fn=1 -> F=2/3; class 1: tp=1 fp=1 fn=1 -> F=1/2
-    assert metrics.macro_f1(y, logits) == pytest.approx((2 / 3 + 1 / 2) / 2)
+    assert metrics.macro_f1(logits, y) == pytest.approx((2 / 3 + 1 / 2) / 2)
 
 
 def test_perfect_and_all_wrong():
     y = [0, 1, 2]
-    assert metrics.accuracy(y, np.eye(3)) == 1.0
-    assert metrics.macro_f1(y, np.eye(3)) == 1.0
-    assert metrics.accuracy(y, np.eye(3)[[1, 2, 0]]) == 0.0
-    assert metrics.macro_f1(y, np.eye(3)[[1, 2, 0]]) == 0.0
+    assert metrics.accuracy(np.eye(3), y) == 1.0
+    assert metrics.macro_f1(np.eye(3), y) == 1.0
+    assert metrics.accuracy(np.eye(3)[[1, 2, 0]], y) == 0.0
+    assert metrics.macro_f1(np.eye(3)[[1, 2, 0]], y) == 0.0
 
 
 def test_classification_summary():
-    out = metrics.classification_summary(Y, PRED)
+    out = metrics.classification_summary(PRED, Y)
     assert set(out) == {"accuracy", "precision_macro", "recall_macro", "f1_macro"}
     assert out["accuracy"] == pytest.approx(4 / 6)
     assert out["precision_macro"] == pytest.approx(sum(P) / 3)
     assert out["recall_macro"] == pytest.approx(sum(R) / 3)
     assert out["f1_macro"] == pytest.approx(sum(F) / 3)
     # a class that never occurs, listed explicitly, counts as zero in the macro average
-    padded = metrics.classification_summary(torch.tensor(Y), torch.tensor(PRED), labels=[0, 1, 2, 3])
+    padded = metrics.classification_summary(torch.tensor(PRED), torch.tensor(Y), labels=[0, 1, 2, 3])
     assert padded["f1_macro"] == pytest.approx(sum(F) / 4)
     assert padded["accuracy"] == pytest.approx(4 / 6)
 
 
 def test_per_class_report():
-    report = metrics.per_class_report(Y, PRED, names=["neg", "neu", "pos"])
+    report = metrics.per_class_report(PRED, Y, names=["neg", "neu", "pos"])
     assert isinstance(report, pd.DataFrame)
     assert list(report.index) == ["neg", "neu", "pos"]
     assert list(report.columns) == ["precision", "recall", "f1", "support"]
@@ -94,16 +94,16 @@ def test_per_class_report():
     np.testing.assert_allclose(report["f1"], F)
     assert report["support"].tolist() == [2, 2, 2]
     # a named class absent from both y_true and y_pred gets zeros, not an error
-    wide = metrics.per_class_report(Y, PRED, names=["neg", "neu", "pos", "other"])
+    wide = metrics.per_class_report(PRED, Y, names=["neg", "neu", "pos", "other"])
     assert wide.loc["other"].tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_confusion_rows_are_true_classes():
     y_true = [0, 0, 0, 1, 2]
     y_pred = [1, 1, 0, 1, 1]
-    m = metrics.confusion(y_true, y_pred, n_classes=3)
+    m = metrics.confusion(y_pred, y_true, n_classes=3)
     assert m.tolist() == [[1, 2, 0], [0, 1, 0], [0, 1, 0]]
-    rates = metrics.confusion(y_true, y_pred, n_classes=4, normalize="true")
+    rates = metrics.confusion(y_pred, y_true, n_classes=4, normalize="true")
     assert rates.shape == (4, 4)
     np.testing.assert_allclose(rates[0], [1 / 3, 2 / 3, 0, 0])
     np.testing.assert_allclose(rates[1], [0, 1, 0, 0])
@@ -123,7 +123,7 @@ def test_roc_matches_sklearn_and_pair_counting():
     scores = rng.normal(size=(200, 4))
     scores[np.arange(200), y] += 1.0  # informative but not perfect
     scores[:5, 2] = scores[5, 2]  # some ties
-    roc = metrics.roc_one_vs_rest(torch.tensor(y), torch.tensor(scores))
+    roc = metrics.roc_one_vs_rest(torch.tensor(scores), torch.tensor(y))
     assert sorted(roc) == [0, 1, 2, 3]
     for k in range(4):
         expected = roc_auc_score(y == k, scores[:, k])
@@ -137,21 +137,38 @@ def test_roc_matches_sklearn_and_pair_counting():
 def test_roc_absent_class_is_nan():
     y = np.array([0, 1, 0, 1, 1])
     scores = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.8, 0.1], [0.5, 0.4, 0.1]])
-    roc = metrics.roc_one_vs_rest(y, scores)
+    roc = metrics.roc_one_vs_rest(scores, y)
     assert math.isnan(roc[2]["auc"])
     assert roc[0]["auc"] == pytest.approx(roc_auc_score(y == 0, scores[:, 0]))
     assert roc[1]["auc"] == pytest.approx(1.0)
     # a class that is every sample is also undefined
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # handled up front, not by scikit-learn's undefined-ROC warning
-        all_one = metrics.roc_one_vs_rest(np.array([1, 1, 1]), np.array([[0.1, 0.9], [0.5, 0.5], [0.7, 0.3]]))
+        all_one = metrics.roc_one_vs_rest(np.array([[0.1, 0.9], [0.5, 0.5], [0.7, 0.3]]), np.array([1, 1, 1]))
     assert math.isnan(all_one[0]["auc"]) and math.isnan(all_one[1]["auc"])
 
 
 def test_roc_binary_one_dimensional():
     y = np.array([0, 0, 1, 1])
     s = np.array([0.1, 0.4, 0.35, 0.8])  # 3 of 4 (pos, neg) pairs in order -> AUC 0.75
-    roc = metrics.roc_one_vs_rest(y, s)
+    roc = metrics.roc_one_vs_rest(s, y)
     assert sorted(roc) == [0, 1]
     assert roc[1]["auc"] == pytest.approx(0.75)
     assert roc[0]["auc"] == pytest.approx(0.75)  # negated scores against flipped labels
+
+
+def test_outputs_come_first_like_a_loss():
+    """The (outputs, targets) order: swapping the arguments is caught, not silently scored."""
+    scores = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7]])
+    targets = np.array([0, 1, 0])
+    assert metrics.accuracy(scores, targets) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="predictions but"):
+        metrics.accuracy(targets[:2], scores)
+    with pytest.raises(ValueError, match="macro_f1"):
+        metrics.macro_f1(scores, targets[:2])
+    # classification_summary reads predicted ids first: a swap changes precision vs recall
+    pred, true = [0, 0, 0, 1], [0, 0, 1, 1]
+    out = metrics.classification_summary(pred, true)
+    assert out["precision_macro"] == pytest.approx((2 / 3 + 1) / 2)
+    assert out["recall_macro"] == pytest.approx((1 + 1 / 2) / 2)
+    assert metrics.confusion(pred, true, 2).tolist() == [[2, 0], [1, 1]]

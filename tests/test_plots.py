@@ -83,7 +83,7 @@ def test_plot_roc_one_line_per_class_plus_diagonal():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, size=60)
     scores = rng.normal(size=(60, 3))
-    roc = roc_one_vs_rest(y, scores)
+    roc = roc_one_vs_rest(scores, y)
     fig = plots.plot_roc(roc, names=["x", "y", "z"])
     ax = fig.axes[0]
     lines = ax.get_lines()
