@@ -41,7 +41,8 @@ def exec_cells(notebook: str | Path, grade_ids: list[str], prelude: str = "") ->
 
 
 def profile_settings(notebook: str | Path) -> dict[str, dict]:
-    """The ``quick`` and ``full`` settings of the notebook's ``profile(quick=dict(...), full=dict(...))`` call.
+    """The ``quick`` and ``full`` settings of the notebook's ``profile(quick=dict(...), full=dict(...))`` call
+    (also written ``runtime.profile(...)``).
 
     Why: a benchmark that claims to run "the lab's full profile" must use the sizes the notebook states,
     not a copy that drifts. The values must be literals (numbers, strings, lists), as they are in the labs.
@@ -53,7 +54,10 @@ def profile_settings(notebook: str | Path) -> dict[str, dict]:
         if cell.cell_type != "code" or "profile(" not in cell.source:
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "profile":
+            if not isinstance(node, ast.Call):
+                continue
+            # profile(...) or runtime.profile(...): the labs import modules, not names
+            if (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "profile":
                 found = {kw.arg: kw.value for kw in node.keywords}
                 if {"quick", "full"} <= set(found):
                     return {
