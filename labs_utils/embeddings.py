@@ -184,3 +184,96 @@ def stable_hash(text: str) -> int:
     import zlib
 
     return zlib.crc32(text.encode("utf-8"))
+
+
+def intrinsic_scores(kv: KeyedVectors, restrict_vocab: int | None = None) -> dict:
+    """WordSim-353 and SimLex-999 Spearman correlations and Google-analogy accuracy, with their coverage.
+
+    Why: labs that compare word vectors print one row per model with the three standard scores and
+    how many pairs or questions each used (a correlation over 100 pairs moves more than one over 350).
+    Keys: wordsim, wordsim_pairs, simlex, simlex_pairs, analogy, analogy_questions.
+    """
+    ws, sl = evaluate_similarity(kv, "wordsim353"), evaluate_similarity(kv, "simlex999")
+    an = evaluate_analogies(kv, restrict_vocab=restrict_vocab)
+    return {
+        "wordsim": ws["spearman"],
+        "wordsim_pairs": ws["pairs_used"],
+        "simlex": sl["spearman"],
+        "simlex_pairs": sl["pairs_used"],
+        "analogy": an["accuracy"],
+        "analogy_questions": an["questions_used"],
+    }
+
+
+def nearest_words(kv: KeyedVectors, words, k: int = 10, chunk: int = 512) -> list[set[str]]:
+    """The ``k`` nearest words (cosine, the word itself excluded) of each of ``words``, as sets."""
+    words = list(words)
+    missing = [w for w in words if w not in kv.key_to_index]
+    if missing:
+        raise KeyError(f"nearest_words: {len(missing)} words are not in the vectors, e.g. {missing[:5]}")
+    if not 1 <= k < len(kv):
+        raise ValueError(f"nearest_words: k={k} must be at least 1 and below the {len(kv)} words of the vectors")
+    unit = torch.from_numpy(kv.get_normed_vectors())
+    rows = torch.tensor([kv.key_to_index[w] for w in words], dtype=torch.long)
+    found = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        sims = unit[part] @ unit.T
+        sims[torch.arange(len(part)), part] = -2.0  # never the word itself
+        found.append(sims.topk(k, dim=1).indices)
+    keys = kv.index_to_key
+    return [{keys[i] for i in r.tolist()} for r in (torch.cat(found) if found else [])]
+
+
+def neighbour_overlap(kv_a: KeyedVectors, kv_b: KeyedVectors, words, k: int = 10) -> np.ndarray:
+    """For each of ``words``, the share of its ``k`` nearest neighbours that two sets of vectors agree on.
+
+    Why: two trainings that differ only in their random draws agree on the neighbours of the words
+    the text pins down and not on the others, a measurement of how reliable each word's vector is
+    (lab 01: common against rare words). Returns one value in [0, 1] per word.
+    """
+    a, b = nearest_words(kv_a, words, k), nearest_words(kv_b, words, k)
+    return np.array([len(x & y) / k for x, y in zip(a, b)], dtype=np.float64)
+
+
+def train_word2vec(
+    docs,
+    *,
+    dim: int,
+    window: int,
+    negatives: int = 5,
+    sample: float = 1e-3,
+    epochs: int = 5,
+    keep=None,
+    seed: int = 0,
+    workers: int = 1,
+):
+    """gensim's skip-gram with negative sampling (3/4-power noise) on token lists; returns the model.
+
+    Why: labs 01 and 06 compare their vectors with gensim's word2vec on the same words. Every word
+    of ``docs`` is kept (``min_count=1``), or only those in ``keep`` (any container of words): words
+    outside it are dropped before windowing. One worker and ``stable_hash`` make two runs identical.
+    """
+    from gensim.models import Word2Vec
+    from gensim.utils import RULE_DISCARD, RULE_KEEP
+
+    docs = [list(d) for d in docs]
+    if not any(docs):
+        raise ValueError("train_word2vec: no words to train on (docs is empty or every document is)")
+    rule = None if keep is None else (lambda word, count, min_count: RULE_KEEP if word in keep else RULE_DISCARD)
+    return Word2Vec(
+        docs,
+        vector_size=dim,
+        window=window,
+        sg=1,
+        hs=0,
+        negative=negatives,
+        ns_exponent=0.75,
+        sample=sample,
+        min_count=1,
+        trim_rule=rule,
+        epochs=epochs,
+        workers=workers,
+        seed=seed,
+        hashfxn=stable_hash,
+    )
