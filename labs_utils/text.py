@@ -10,7 +10,8 @@ Why: torchtext is dead, and every RNN lab needs the same four pieces:
 * ``collate_batch`` -- pads a batch and returns the true lengths for
   ``pack_padded_sequence``; an empty text becomes one ``<pad>`` of length 1, so packing
   never sees a zero length;
-* ``BucketBatchSampler`` -- batches of similar lengths (less padding), shuffled per epoch.
+* ``BucketBatchSampler`` -- batches of similar lengths (less padding), shuffled per epoch;
+* ``log_odds_z`` -- which words mark one of two classes (a log-odds z-score per word).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
@@ -267,3 +269,77 @@ def bucket_loader(
         lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches, seed=seed, drop_last=drop_last
     )
     return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate_fn)
+
+
+def log_odds_z(
+    token_lists: Iterable[Sequence[str]], labels: Iterable[int], min_count: int = 10, exclude: Iterable[str] = ()
+):
+    """Per word, how much more often it occurs in class-1 than in class-0 texts, as a z-score.
+
+    Why: ranking words by a raw ratio puts rare words first (a word seen twice, both times in
+    positive texts, has an infinite ratio). The add-one smoothed log-odds ratio divided by its
+    standard error does not: a word must be frequent *and* lopsided to score far from 0.
+
+    Each text counts a word once (document frequency). With ``n1``/``n0`` the number of class-1/0
+    texts containing the word and ``N1``/``N0`` the sums of those counts over all words:
+    ``z = [log((n1+1)/(N1-n1+1)) - log((n0+1)/(N0-n0+1))] / sqrt(1/(n1+1) + 1/(n0+1))``.
+    Words in fewer than ``min_count`` texts, in ``exclude``, or without a letter are left out.
+    Returns a pandas Series indexed by word, sorted from most class-0 to most class-1 (ties by word).
+    """
+    counts = {0: Counter(), 1: Counter()}
+    n_texts = 0
+    for tokens, label in zip(token_lists, labels, strict=True):
+        if label not in (0, 1):
+            raise ValueError(f"log_odds_z needs labels 0 or 1, got {label!r}; map the classes to 0/1 first")
+        counts[int(label)].update(set(tokens))
+        n_texts += 1
+    if not n_texts:
+        raise ValueError("log_odds_z got no texts")
+    if min_count < 1:
+        raise ValueError(f"log_odds_z: min_count must be >= 1, got {min_count}")
+    total = {c: sum(counts[c].values()) for c in (0, 1)}
+    skip = set(exclude)
+    z = {}
+    for word in sorted(set(counts[0]) | set(counts[1])):
+        n0, n1 = counts[0][word], counts[1][word]
+        if n0 + n1 < min_count or word in skip or not any(ch.isalpha() for ch in word):
+            continue
+        delta = np.log((n1 + 1) / (total[1] - n1 + 1)) - np.log((n0 + 1) / (total[0] - n0 + 1))
+        z[word] = float(delta / np.sqrt(1 / (n1 + 1) + 1 / (n0 + 1)))
+    return pd.Series(z, dtype=float).sort_values(kind="mergesort")
+
+
+class PackedBatches:
+    """Length-bucketed batches whose token ids are padded and packed once: ``(PackedSequence, labels)``.
+
+    Why: packing a batch in every forward pass sorts and packs it again each epoch; for a fixed
+    dataset the packing can be done once. The batches are cut by ``BucketBatchSampler``'s first
+    epoch (deterministic for ``seed``); each pass shuffles only their order (seeded, a new order
+    per pass) unless ``shuffle=False``. With ``device`` the packed data is kept there, so
+    ``train.fit``'s default forward can pass it to the model as it is. A model embeds
+    ``packed.data`` directly (``PackedSequence(embedding(packed.data), *packed[1:])``).
+    """
+
+    def __init__(self, dataset, batch_size: int, shuffle: bool = True, seed: int = 0, device=None):
+        from torch.nn.utils.rnn import pack_padded_sequence
+
+        if len(dataset) == 0:
+            raise ValueError("PackedBatches got an empty dataset: check the split and the filters that built it")
+        if batch_size < 1:
+            raise ValueError(f"PackedBatches: batch_size must be >= 1, got {batch_size}")
+        sampler = BucketBatchSampler(dataset.lengths(), batch_size, shuffle=shuffle, seed=seed)
+        self.batches = []
+        for index in sampler:
+            tokens, lengths, labels = collate_batch([dataset[i] for i in index])
+            packed = pack_padded_sequence(tokens, lengths, batch_first=True, enforce_sorted=False)
+            self.batches.append((packed, labels) if device is None else (packed.to(device), labels.to(device)))
+        self.generator, self.shuffle = torch.Generator().manual_seed(seed), shuffle
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self):
+        if not self.shuffle:
+            return iter(self.batches)
+        order = torch.randperm(len(self.batches), generator=self.generator).tolist()
+        return (self.batches[i] for i in order)
