@@ -1,11 +1,14 @@
 """Lab 05: wrong answers that pass the visible checks and fail the hidden ones (see tests/test_hidden_tests.py)."""
 
 PRELUDE = """\
+import numpy as np
+import scipy.sparse as sp
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from labs_utils.text import Vocab
-from labs_utils.train import count_parameters
+from sklearn.linear_model import LogisticRegression
+
+from labs_utils import text, train
 """
 
 _CE_GRAD_UNSTABLE_SOFTMAX = """\
@@ -42,6 +45,17 @@ class FeedForward(nn.Module):
         return self.net(x)
 """
 
+_NB_RATIO_UNNORMALISED = """\
+class NBLogisticRegression:
+    def __init__(self, C=1.0, alpha=1.0, class_weight="balanced", max_iter=3000):
+        self.C, self.alpha, self.class_weight, self.max_iter = C, alpha, class_weight, max_iter
+
+    def log_count_ratio(self, X, positive):
+        present = (X[positive] > 0, X[~positive] > 0)
+        p, q = (self.alpha + np.asarray(m.sum(0), dtype=np.float64).ravel() for m in present)
+        return np.log(p) - np.log(q)    # p and q not normalised by their sums
+"""
+
 CASES = [
     dict(
         solution="softmax_ce_grad",
@@ -67,5 +81,14 @@ CASES = [
         wrong=_SENTENCE_VECTORS_FLOAT32,
         name="float32_output",
         why="torch.zeros without dtype: a float64 matrix gives float32 sentence vectors",
+    ),
+    dict(
+        solution="nb_log_count_ratio",
+        test="nb_log_count_ratio_test",
+        setup=[],
+        wrong=_NB_RATIO_UNNORMALISED,
+        name="ratio_not_normalised",
+        why="log p - log q without dividing p and q by their sums: the visible toy matrix has "
+        "equal sums (7 and 7), so only classes of different sizes or another alpha tell",
     ),
 ]
