@@ -4,8 +4,7 @@ PRELUDE = """\
 import math
 import torch
 import torch.nn as nn
-from labs_utils.text import PAD_ID
-from labs_utils.train import count_parameters
+from labs_utils import text, train
 """
 
 _MASKED_SOFTMAX_RENORMALISED = """\
@@ -37,25 +36,13 @@ class LocalContext(nn.Module):
 """
 
 _CLASSIFIER_MEAN_OVER_PADDING = """\
-class ReviewClassifier(nn.Module):
-    def __init__(self, vectors, n_classes, pooling="attention", heads=4, key_dim=32, dropout=0.3, freeze=False,
-                 context=None):
-        super().__init__()
-        self.pooling = pooling
-        self.heads = heads if pooling == "attention" else 1
+class ReviewClassifier(ReviewEncoder):
+    def __init__(self, vectors, n_classes, pooling="attention", heads=4, key_dim=32, **encoder):
+        super().__init__(vectors, **encoder)
+        self.pooling, self.heads = pooling, heads if pooling == "attention" else 1
         dim = vectors.shape[1]
-        self.embedding = nn.Embedding.from_pretrained(vectors.clone(), freeze=freeze, padding_idx=PAD_ID)
-        self.context = LocalContext(dim, context) if context else None
         self.attention = MultiHeadAttentionPooling(dim, heads, key_dim) if pooling == "attention" else None
-        self.dropout = nn.Dropout(dropout)
         self.classifier = nn.Linear(self.heads * dim, n_classes)
-
-    def states(self, tokens):
-        mask = tokens != PAD_ID
-        x = self.dropout(self.embedding(tokens))
-        if self.context is not None:
-            x = self.context(x, mask)
-        return x, mask
 
     def pool(self, tokens):
         x, mask = self.states(tokens)
@@ -95,9 +82,9 @@ CASES = [
         name="padding_fixed_for_window_3",
     ),
     dict(
-        solution="classifier",
+        solution="classifier_pooling",
         test="classifier_test",
-        setup=["masked_softmax", "attention_pooling", "masked_mean", "local_context"],
+        setup=["masked_softmax", "attention_pooling", "masked_mean", "local_context", "classifier"],
         wrong=_CLASSIFIER_MEAN_OVER_PADDING,
         why="mean pooling averages over the <pad> positions too, so padding changes the logits",
         name="mean_pooling_counts_padding",
