@@ -17,8 +17,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import train_test_split
 
-from labs_utils import datasets
-from labs_utils.text import tokenize
+from labs_utils import datasets, text
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_elmo_layer_mixing.ipynb"
 DATA_CELL = "89c09e10"  # the cell id of the notebook's data cell
@@ -49,7 +48,7 @@ def _run_data_cell(use_120k: bool = False) -> dict:
         datasets=datasets,
         train_test_split=train_test_split,
         pd=pd,
-        tokenize=tokenize,
+        text=text,
         NAMES=list(datasets.REGISTRY["ag_news"].label_names),
         cfg=SimpleNamespace(n_train=None, cache_features=True),
         display=lambda *args: None,

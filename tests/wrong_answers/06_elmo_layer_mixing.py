@@ -2,9 +2,64 @@
 
 PRELUDE = """\
 import math
+from types import SimpleNamespace
+import numpy as np
+import scipy.sparse as sp
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from labs_utils.text import PAD_ID, UNK_ID
+NAMES = ["World", "Sports", "Business", "Sci/Tech"]
+cfg = SimpleNamespace(clf_hidden=8, clf_dropout=0.3, clf_input_dropout=0.1)
+"""
+
+# PMI with the row sums for both marginals: right for the lab's symmetric co-occurrence matrix (the visible check),
+# wrong as soon as C[a, :].sum() and C[:, b].sum() differ
+_PPMI_ROW_SUMS_TWICE = """\
+def ppmi(counts):
+    coo = counts.tocoo()
+    total = coo.data.sum()
+    sums = np.asarray(counts.sum(1)).ravel()
+    pmi = np.log(coo.data * total / (sums[coo.row] * sums[coo.col]))
+    keep = pmi > 0
+    return sp.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=counts.shape)
+"""
+
+# the max over the tokens after zeroing the padding (words * mask): right while the real values are positive
+_POOL_ZERO_PADDING_IN_MAX = """\
+def pool_mean_max(words, lengths):
+    real = (torch.arange(words.size(1))[None] < lengths[:, None]).unsqueeze(-1)
+    mean = (words * real).sum(1) / lengths[:, None]
+    return torch.cat([mean, (words * real).max(1).values], -1)
+"""
+
+# the per-layer statistics broadcast without [:, None]: [3, D] lines up with the T axis of [B, 3, T, D]; with
+# T = 3 and the same statistics for every layer (the visible check) the result is right, otherwise not
+_CLASSIFIER_STATS_ON_THE_WRONG_AXIS = """\
+class ArticleClassifier(nn.Module):
+    def __init__(self, static=None, mixer=None, stats=None, lm=None):
+        super().__init__()
+        if static is not None:
+            static = nn.Embedding.from_pretrained(torch.as_tensor(static), padding_idx=PAD_ID)
+        self.static, self.mixer, self.lm = static, mixer, lm
+        self.register_buffer("stats", stats)
+        width = 0 if static is None else static.embedding_dim
+        width += 0 if mixer is None else stats.shape[-1]
+        self.input_drop = nn.Dropout(cfg.clf_input_dropout)
+        hidden = cfg.clf_hidden
+        self.head = nn.Sequential(nn.Linear(2 * width, hidden), nn.ReLU(), nn.Dropout(cfg.clf_dropout))
+        self.head.append(nn.Linear(hidden, len(NAMES)))
+
+    def words(self, ids, *rest):
+        parts = [] if self.static is None else [self.static(ids)]
+        if self.mixer is not None:
+            layers = rest[0] if len(rest) == 2 else elmo_layers(self.lm.eval(), ids, rest[-1])
+            parts.append(self.mixer((layers.float() - self.stats[0]) / self.stats[1]))
+        return torch.cat(parts, -1)
+
+    def forward(self, ids, *rest):
+        words = self.input_drop(self.words(ids, *rest))
+        return self.head(pool_mean_max(words, rest[-1]))
 """
 
 _LM_HEAD = """\
@@ -71,6 +126,30 @@ def perplexity(lm, windows, batch_size=64):
 """
 
 CASES = [
+    dict(
+        solution="ppmi",
+        test="ppmi_test",
+        setup=[],
+        wrong=_PPMI_ROW_SUMS_TWICE,
+        name="row_sums_for_both_marginals",
+        why="uses the row sums for the column marginal too: only right for a symmetric matrix",
+    ),
+    dict(
+        solution="pooling",
+        test="pooling_test",
+        setup=[],
+        wrong=_POOL_ZERO_PADDING_IN_MAX,
+        name="zero_padding_wins_the_max",
+        why="zeroes the padding before the max: a zero <pad> vector wins when every real value is negative",
+    ),
+    dict(
+        solution="classifier",
+        test="classifier_test",
+        setup=["reverse_padded", "elmo_lm", "elmo_layers", "mixing", "pooling"],
+        wrong=_CLASSIFIER_STATS_ON_THE_WRONG_AXIS,
+        name="layer_stats_on_the_time_axis",
+        why="standardises with stats [3, D] broadcast over the positions instead of the layers",
+    ),
     dict(
         solution="elmo_lm",
         test="elmo_lm_test",
