@@ -5,6 +5,7 @@ PRELUDE = """\
 import math
 import torch
 import torch.nn as nn
+from labs_utils import text
 
 ACTIVATIONS = {
     "identity": lambda x: x,
@@ -63,6 +64,56 @@ def restricted_attention(q, k, v, mask):
 """
 )
 
+_SUB_SCORE_HEAD = """\
+class SubScoreMLP(nn.Module):
+    def __init__(self, vectors, hidden, feature_size=None):
+        super().__init__()
+        self.embedding = nn.Embedding.from_pretrained(vectors.clone(), freeze=True, padding_idx=text.PAD_ID)
+        size = feature_size or vectors.shape[1]
+        self.score = nn.Sequential(nn.Linear(size, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+
+    def features(self, tokens, lengths):
+        return self.embedding(tokens)
+
+    def forward(self, tokens, lengths):
+        return self.contributions(tokens, lengths)[0].sum(1)
+
+"""
+
+_SUB_SCORE_OF_EMBEDDING = (
+    _SUB_SCORE_HEAD
+    + """\
+    def contributions(self, tokens, lengths):
+        real = torch.arange(tokens.shape[1])[None, :] < lengths[:, None]
+        scores = self.score(self.embedding(tokens)).squeeze(-1) * real   # the raw embedding, not features()
+        return scores, scores
+"""
+)
+
+_SUB_SCORE_MASK_TO_LONGEST = (
+    _SUB_SCORE_HEAD
+    + """\
+    def contributions(self, tokens, lengths):
+        real = torch.arange(int(lengths.max()))[None, :] < lengths[:, None]   # [B, longest], not [B, T]
+        scores = self.score(self.features(tokens, lengths)).squeeze(-1) * real
+        return scores, scores
+"""
+)
+
+_WEIGHTED_SUM_UNMASKED_SOFTMAX = """\
+class WeightedSum(SubScoreMLP):
+    def __init__(self, vectors, hidden, feature_size=None):
+        super().__init__(vectors, hidden, feature_size)
+        self.importance = nn.Linear(feature_size or vectors.shape[1], 1)
+
+    def contributions(self, tokens, lengths):
+        real = torch.arange(tokens.shape[1])[None, :] < lengths[:, None]
+        feats = self.features(tokens, lengths)
+        scores = self.score(feats).squeeze(-1) * real
+        weights = torch.softmax(self.importance(feats).squeeze(-1), dim=1)   # padding takes a share
+        return weights * scores, scores
+"""
+
 CASES = [
     dict(
         solution="activation_derivative",
@@ -88,5 +139,29 @@ CASES = [
         name="renormalised_after_softmax",
         why="softmax over all keys, then masks and renormalises: a huge score outside the window underflows the "
         "allowed ones",
+    ),
+    dict(
+        solution="sub_score_mlp",
+        test="sub_score_mlp_test",
+        setup=[],
+        wrong=_SUB_SCORE_OF_EMBEDDING,
+        name="scores_the_embedding_not_features",
+        why="scores self.embedding(tokens) instead of self.features(...): the attention model's context is ignored",
+    ),
+    dict(
+        solution="sub_score_mlp",
+        test="sub_score_mlp_test",
+        setup=[],
+        wrong=_SUB_SCORE_MASK_TO_LONGEST,
+        name="mask_as_long_as_the_longest_review",
+        why="builds the padding mask to lengths.max() positions: breaks when the batch is padded further",
+    ),
+    dict(
+        solution="weighted_sum",
+        test="weighted_sum_test",
+        setup=["sub_score_mlp"],
+        wrong=_WEIGHTED_SUM_UNMASKED_SOFTMAX,
+        name="softmax_over_padding",
+        why="softmax of the importance over every position: padding takes a share of the weight",
     ),
 ]
