@@ -2,11 +2,11 @@
 
 Run: LABS_DATA_DIR=/path/to/data .venv/bin/python bench/word2vec_throughput.py [--corpus full] [--epochs N]
 
-`--corpus full` is the notebook's `full` profile (Amazon reviews + 50k unlabelled IMDB reviews, 12.4M training
-words); `--corpus quick` (Amazon only, under a million words) is a smoke mode: both models are undertrained there
-and the quality ratios say little. The corpus, vocabulary (min_count), dimension, window, noise words, subsampling
-threshold, optimiser, learning rate, batch size and epochs are read from the notebook's `profile(...)` call;
-`--epochs` overrides the epochs for both models (they always get the same number).
+`--corpus full` is the notebook's `full` profile (lab 02's Amazon training reviews + 50k unlabelled IMDB reviews,
+about 12M training words); `--corpus quick` (those Amazon reviews only, under a million words) is a smoke mode: both
+models are undertrained there and the quality ratios say little. The corpus, vocabulary (min_count), dimension,
+window, noise words, subsampling threshold, optimiser, learning rate, batch size and epochs are read from the
+notebook's `profile(...)` call; `--epochs` overrides the epochs for both models (they always get the same number).
 
 Ours runs with `--threads` torch threads (default 2), gensim with as many worker threads. The timed part is
 training only: for ours `train_sgns` (subsampling, pairs, shuffling and the steps of every epoch), for gensim
@@ -25,12 +25,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 NOTEBOOK = "01_word2vec_sgns.ipynb"
 PRELUDE = """
 import time
+from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import torch
@@ -38,18 +40,28 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 """
-CELLS = ["keep_probability", "noise_distribution", "skipgram_pairs", "sgns_loss", "skipgram_model", "train_sgns"]
+CELLS = [
+    "keep_probability",
+    "noise_distribution",
+    "skipgram_pairs",
+    "sgns_loss",
+    "skipgram_model",
+    "make_optimizer",
+    "epoch_batches",
+    "train_sgns",
+]
 
 
 def load_docs(corpora: list[str]) -> list[list[str]]:
-    """The notebook's corpus: Amazon reviews, plus the unlabelled IMDB reviews when the profile names them."""
+    """The notebook's corpus: lab 02's Amazon training reviews (its validation and test reviews left out), plus
+    the unlabelled IMDB reviews when the profile names them."""
     from labs_utils import datasets
     from labs_utils.text import tokenize
 
     known = {"amazon", "imdb_unsup"}
     if not set(corpora) <= known:
         raise ValueError(f"unknown corpora {sorted(set(corpora) - known)} in the notebook's profile; known: {known}")
-    texts = list(datasets.load("amazon_reviews", "all")["text"])
+    texts = list(datasets.load("amazon_reviews", "train")["text"])
     if "imdb_unsup" in corpora:
         texts += list(datasets.load("imdb", "unsup")["text"])
     return [tokenize(t, words_only=True) for t in texts]
@@ -113,21 +125,8 @@ def main() -> None:
         set_seed(0)
         cpu_start = time.process_time()
         model = lab["SkipGramNS"](len(vocab), cfg["dim"], sparse=cfg["optimizer"] != "adam")
-        log = lab["train_sgns"](
-            model,
-            ids,
-            doc_ids,
-            keep,
-            noise,
-            window=cfg["window"],
-            negatives=cfg["negatives"],
-            batch_size=cfg["batch_size"],
-            epochs=epochs,
-            lr=cfg["lr"],
-            optimizer=cfg["optimizer"],
-            device=device,
-            progress=False,
-        )
+        hp = SimpleNamespace(**cfg | {"epochs": epochs})
+        log = lab["train_sgns"](model, ids, doc_ids, keep, noise, hp, device=device)
         seconds, cpu[device] = float(log["seconds"].iloc[-1]), time.process_time() - cpu_start
         rows[f"ours ({device})"] = (seconds, *quality(keyed_vectors(vocab.itos[2:], model.centre.weight[2:])))
 

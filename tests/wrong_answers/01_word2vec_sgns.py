@@ -2,6 +2,8 @@
 
 PRELUDE = """\
 import time
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import torch
@@ -57,6 +59,16 @@ class SkipGramNS(nn.Module):
         return sgns_loss(self.context(centres), self.centre(contexts), self.centre(negatives))
 """
 
+_BATCHES_GLOBAL_SHUFFLE = """\
+def epoch_batches(ids, doc_ids, keep_prob, window, batch_size, rng, device="cpu"):
+    kept, kept_docs = subsample(ids, doc_ids, keep_prob, rng)
+    centres, contexts = skipgram_pairs(kept, kept_docs, window, rng)
+    order = np.random.permutation(len(centres))  # numpy's global generator, not rng
+    centres = torch.from_numpy(centres[order]).to(device)
+    contexts = torch.from_numpy(contexts[order]).to(device)
+    return list(zip(centres.split(batch_size), contexts.split(batch_size)))
+"""
+
 CASES = [
     dict(
         solution="noise_distribution",
@@ -93,5 +105,14 @@ CASES = [
         name="model_swapped_tables",
         why="centres looked up in the context table and contexts in the centre table: with zero-initialised "
         "context vectors every visible check still holds",
+    ),
+    dict(
+        solution="epoch_batches",
+        test="epoch_batches_test",
+        setup=["keep_probability", "skipgram_pairs"],
+        wrong=_BATCHES_GLOBAL_SHUFFLE,
+        name="batches_global_shuffle",
+        why="the pairs are shuffled with np.random.permutation (numpy's global generator) instead of rng: "
+        "every visible check holds, but two runs with the same seed train on different batches",
     ),
 ]
