@@ -27,6 +27,25 @@ def clip_gradients(parameters, max_norm):
     return norm
 """
 
+_CLIP_NO_GRADIENT_AT_ALL = """\
+def clip_gradients(parameters, max_norm):
+    grads = [p.grad for p in parameters if p.grad is not None]
+    norm = torch.sqrt(sum(g.pow(2).sum() for g in grads))   # sum([]) is the int 0: torch.sqrt raises
+    if norm > max_norm:
+        for g in grads:
+            g.mul_(max_norm / norm)
+    return norm
+"""
+
+_PENALTY_AS_NUMBER = """\
+def penalty(model, l1=0.0, l2=0.0):
+    total = 0.0
+    for p in model.parameters():
+        if p.requires_grad and p.dim() > 1:
+            total += l1 * p.abs().sum().item() + l2 * p.pow(2).sum().item()   # a float: no gradient
+    return total
+"""
+
 _EARLY_STOPPING_MIN_TIES = """\
 class EarlyStopping:
     def __init__(self, patience, mode="max"):
@@ -79,6 +98,24 @@ CASES = [
         wrong=_CLIP_EVERY_GRAD,
         name="parameter_without_grad",
         why="assumes every parameter has a gradient: fails on a frozen parameter whose .grad is None",
+    ),
+    dict(
+        solution="clip",
+        test="clip_test",
+        setup=[],
+        wrong=_CLIP_NO_GRADIENT_AT_ALL,
+        name="no_gradient_at_all",
+        why="skips parameters without a gradient but calls torch.sqrt on sum([]) == 0 (an int) when none has "
+        "one, a TypeError instead of a norm of 0",
+    ),
+    dict(
+        solution="penalty",
+        test="penalty_test",
+        setup=[],
+        wrong=_PENALTY_AS_NUMBER,
+        name="penalty_as_python_number",
+        why="returns a Python float (.item()): the values are right, but fit(penalty=...) would add a constant "
+        "to the loss and no gradient would reach the weights",
     ),
     dict(
         solution="early_stopping",
