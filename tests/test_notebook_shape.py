@@ -21,7 +21,6 @@ NOT_YET_REWRITTEN = {
     "01_word2vec_sgns",
     "02_attention_classifier",
     "03_packed_rnn_trec",
-    "04_activation_studies",
     "05_bow_vs_glove_mlp",
     "06_elmo_layer_mixing",
 }
