@@ -3,7 +3,8 @@
 Why: a single seed's number is noise until its spread is known, and every lab compares
 models by "mean ± std over seeds". ``over_seeds`` seeds everything before each run (so the
 model's initial weights are seeded too) and collects one row per seed; ``mean_std`` turns
-those rows into the table a notebook shows.
+those rows into the table a notebook shows. ``soft_vote`` combines the class probabilities
+of several models, one vote per group of models (e.g. the seeds of one architecture).
 
     runs = experiments.over_seeds(lambda seed: train_and_score(seed, pooling="mean"), seeds=[0, 1, 2])
     experiments.mean_std(runs, by=None, columns=["test_f1", "test_acc"])
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
+import torch
 
 from .runtime import set_seed
 
@@ -66,3 +68,24 @@ def mean_std(
     else:
         table.index.name = keys[0] if keys else None
     return table
+
+
+def soft_vote(groups: Sequence[Sequence]) -> torch.Tensor:
+    """Class probabilities of an ensemble in which each *group* of models has one vote.
+
+    Why: averaging the probability tables of all members at once lets a kind of model with
+    many members (three seeds of a CNN) outvote a kind with one (an SVM). Here each group's
+    members' tables ``[N, K]`` (tensors or arrays, rows in the same order) are averaged, then
+    the groups' averages are averaged: ``mean_g mean_{m in g} P_m``. Returns a float32 tensor
+    ``[N, K]``.
+    """
+    if not groups or any(len(group) == 0 for group in groups):
+        raise ValueError("soft_vote needs at least one group, and at least one table in each group")
+    means = []
+    for group in groups:
+        tables = [torch.as_tensor(table, dtype=torch.float32) for table in group]
+        shapes = {tuple(table.shape) for table in tables} | {tuple(m.shape) for m in means}
+        if len(shapes) > 1 or len(next(iter(shapes))) != 2:
+            raise ValueError(f"soft_vote: every table must be [N, K] with the same N and K, got {sorted(shapes)}")
+        means.append(torch.stack(tables).mean(dim=0))
+    return torch.stack(means).mean(dim=0)

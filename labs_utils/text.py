@@ -11,6 +11,7 @@ Why: torchtext is dead, and every RNN lab needs the same four pieces:
   ``pack_padded_sequence``; an empty text becomes one ``<pad>`` of length 1, so packing
   never sees a zero length;
 * ``BucketBatchSampler`` -- batches of similar lengths (less padding), shuffled per epoch;
+  ``bucket_loader`` wraps it, ``random_loader`` is its unbucketed counterpart;
 * ``log_odds_z`` -- which words mark one of two classes (a log-odds z-score per word).
 """
 
@@ -269,6 +270,25 @@ def bucket_loader(
         lengths, batch_size, shuffle=shuffle, pool_batches=pool_batches, seed=seed, drop_last=drop_last
     )
     return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate_fn)
+
+
+def random_loader(
+    dataset, batch_size: int, shuffle: bool = True, seed: int = 0, collate_fn=collate_batch
+) -> torch.utils.data.DataLoader:
+    """A DataLoader of padded batches in a seeded random order: ``(tokens, lengths, labels)``.
+
+    Why: the unbucketed counterpart of ``bucket_loader``. A random batch mixes short and long
+    texts and is padded to its longest member, which is what a lab needs when it measures what
+    padding costs (or what reading the state after the padding does). The order is drawn from
+    a generator seeded with ``seed`` (the same batches for the same seed); ``shuffle=False``
+    keeps the data order, for evaluation.
+    """
+    if len(dataset) == 0:
+        raise ValueError("random_loader got an empty dataset: check the split and the filters that built it")
+    if batch_size < 1:
+        raise ValueError(f"random_loader: batch_size must be >= 1, got {batch_size}")
+    generator = torch.Generator().manual_seed(seed)
+    return torch.utils.data.DataLoader(dataset, batch_size, shuffle=shuffle, generator=generator, collate_fn=collate_fn)
 
 
 def log_odds_z(
