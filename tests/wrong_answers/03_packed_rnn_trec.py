@@ -2,9 +2,11 @@
 
 PRELUDE = """\
 import math
+from types import SimpleNamespace
+
 import torch
 import torch.nn as nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 """
 
 _PACKED_UNSORTED_WITH_ORDER = """\
@@ -16,6 +18,58 @@ def packed_final_state(rnn, embedded, lengths):
         h_n = h_n[0]
     directions = 2 if rnn.bidirectional else 1
     return torch.cat(list(h_n[-directions:]), dim=-1)[order]   # ... and "unsort" with order, not its inverse
+"""
+
+_SENTENCE_VECTOR_LAST_ALWAYS_GATHERS = """\
+READOUTS = ("padded_end", "packed", "gather", "last", "mean", "max", "attention")
+
+
+def last_layer_state(h_n, directions):
+    h_n = h_n[0] if isinstance(h_n, tuple) else h_n
+    return torch.cat(list(h_n[-directions:]), dim=-1)
+
+
+def sentence_vector(model, x, lengths):
+    if isinstance(x, PackedSequence):
+        return last_layer_state(model.rnn(x)[1], model.directions)
+    readout = "gather" if model.readout == "last" else model.readout   # whatever the directions
+    if readout == "padded_end":
+        return last_layer_state(model.rnn(x)[1], model.directions)
+    if readout == "packed":
+        return packed_final_state(model.rnn, x, lengths)
+    if readout == "gather":
+        return gather_last(model.rnn(x)[0], lengths)
+    return pooled_vector(model, x, lengths)
+"""
+
+_FORWARD_REPACKS_WITHOUT_ORDER = """\
+class RNNClassifier(nn.Module):
+    def __init__(self, embedding, recurrent, n_classes, readout="last", dropout=0.0, batchnorm=False):
+        super().__init__()
+        self.embedding, self.rnn, self.readout = embedding, recurrent, readout
+        self.directions = 2 if recurrent.bidirectional else 1
+        features = self.directions * recurrent.hidden_size
+        self.attention = nn.Linear(features, 1) if readout == "attention" else None
+        self.drop = nn.Dropout(dropout)
+        self.norm = nn.BatchNorm1d(features) if batchnorm else nn.Identity()
+        self.out = nn.Linear(features, n_classes)
+
+    def forward(self, tokens, lengths=None):
+        if isinstance(tokens, PackedSequence):   # a new PackedSequence: batch sizes kept, sort order lost
+            embedded = PackedSequence(self.drop(self.embedding(tokens.data)), tokens.batch_sizes)
+        else:
+            embedded = self.drop(self.embedding(tokens))
+        return self.out(self.drop(self.norm(sentence_vector(self, embedded, lengths))))
+"""
+
+_POOLED_VECTOR_PADDED_RUN = """\
+def pooled_vector(model, x, lengths):
+    outputs = model.rnn(x)[0]   # a padded run, bidirectional or not
+    if model.readout in ("mean", "max"):
+        return pool_states(outputs, lengths, model.readout)
+    weights = attention_weights(model.attention(outputs).squeeze(-1), lengths)
+    model.last_weights = weights.detach()
+    return (weights.unsqueeze(-1) * outputs).sum(dim=1)
 """
 
 _CLIP_EVERY_GRAD = """\
@@ -90,6 +144,34 @@ CASES = [
         name="unsorted_with_sort_order",
         why="sorts the batch by length and puts h_n back with the sort order instead of its inverse (the visible "
         "lengths 5, 2, 3 give a sort order that is its own inverse)",
+    ),
+    dict(
+        solution="sentence_vector",
+        test="sentence_vector_test",
+        setup=["packed_final_state", "gather_last"],
+        wrong=_SENTENCE_VECTOR_LAST_ALWAYS_GATHERS,
+        name="last_always_gathers",
+        why="maps the readout 'last' to gathering whatever the directions: a bidirectional RNN's backward state "
+        "at the last real position has read the padding (and only one word)",
+    ),
+    dict(
+        solution="rnn_classifier",
+        test="rnn_classifier_test",
+        setup=["packed_final_state", "gather_last", "sentence_vector"],
+        wrong=_FORWARD_REPACKS_WITHOUT_ORDER,
+        name="packed_ids_lose_order",
+        why="builds a new PackedSequence(data, batch_sizes) from the embedded packed ids: without "
+        "sorted_indices the RNN returns the states in length order, not batch order (the visible batch is "
+        "already sorted by length)",
+    ),
+    dict(
+        solution="pooled_vector",
+        test="pooled_vector_test",
+        setup=["pool_states", "attention_weights"],
+        wrong=_POOLED_VECTOR_PADDED_RUN,
+        name="bidirectional_padded_run",
+        why="pools the states of a padded run for a bidirectional RNN too: its backward direction reads the "
+        "padding before the words",
     ),
     dict(
         solution="clip",
