@@ -15,11 +15,6 @@ from tools import nbshape
 
 NOTEBOOKS = sorted(Path(__file__).resolve().parents[1].joinpath("notebooks").glob("*.ipynb"))
 
-# TRANSITIONAL (issue 14): notebooks not yet rewritten with the new labs_utils.train layer may still have long cells
-# and wide lines; an entry goes when its notebook is rewritten (notebooks/ruff.toml keeps the same list).
-NOT_YET_REWRITTEN = {
-    "06_elmo_layer_mixing",
-}
 PLUMBING_LIMIT = 500  # lines of def/class blocks outside solution cells, all notebooks together
 
 
@@ -27,8 +22,6 @@ PLUMBING_LIMIT = 500  # lines of def/class blocks outside solution cells, all no
 def test_cells_are_short_and_narrow_and_committed_without_outputs(path):
     row = nbshape.shape(path)
     assert row["outputs"] == 0, f"{path.name} carries outputs: clear them before committing (make clean-notebooks?)"
-    if path.stem in NOT_YET_REWRITTEN:
-        pytest.skip(f"{path.stem} is not yet rewritten for issue 14")
     assert row["long_cells"] == 0, f"{path.name}: {row['long_cells']} code cells over 40 lines; split them"
     assert row["wide_lines"] == 0, f"{path.name}: {row['wide_lines']} code lines over 100 characters"
 
@@ -40,8 +33,6 @@ def test_nothing_points_outside_the_repository(path):
 
 
 def test_plumbing_stays_in_labs_utils():
-    if NOT_YET_REWRITTEN:
-        pytest.skip(f"not all notebooks rewritten yet: {sorted(NOT_YET_REWRITTEN)}")
     total = sum(nbshape.shape(path)["plumbing"] for path in NOTEBOOKS)
     assert total <= PLUMBING_LIMIT, f"{total} lines of def/class blocks in notebooks; move shared ones to labs_utils"
 
