@@ -5,8 +5,10 @@ Run: LABS_DATA_DIR=/path/to/data .venv/bin/python bench/word2vec_throughput.py [
 `--corpus full` is the notebook's `full` profile (lab 02's Amazon training reviews + 50k unlabelled IMDB reviews,
 about 12M training words); `--corpus quick` (those Amazon reviews only, under a million words) is a smoke mode: both
 models are undertrained there and the quality ratios say little. The corpus, vocabulary (min_count), dimension,
-window, noise words, subsampling threshold, optimiser, learning rate, batch size and epochs are read from the
-notebook's `profile(...)` call; `--epochs` overrides the epochs for both models (they always get the same number).
+window, noise words, pairs sharing a block of noise words (`noise_group`, lab 01 section 5), subsampling threshold,
+optimiser, learning rate, batch size and epochs are read from the notebook's `profile(...)` call; `--epochs` overrides
+the epochs for both models (they always get the same number), `--noise-group 1` draws ours' noise words per pair, as
+gensim does.
 
 Ours runs with `--threads` torch threads (default 2), gensim with as many worker threads. The timed part is
 training only: for ours `train_sgns` (subsampling, pairs, shuffling and the steps of every epoch), for gensim
@@ -77,9 +79,12 @@ def main() -> None:
     )
     parser.add_argument("--epochs", type=int, default=None, help="epochs for both models (default: the profile's)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for ours = gensim workers")
+    parser.add_argument(
+        "--noise-group", type=int, default=None, help="pairs per block of noise words (default: the profile's)"
+    )
     args = parser.parse_args()
-    if args.threads < 1 or (args.epochs is not None and args.epochs < 1):
-        parser.error("--threads and --epochs must be at least 1")
+    if min(args.threads, args.epochs or 1, args.noise_group or 1) < 1:
+        parser.error("--threads, --epochs and --noise-group must be at least 1")
 
     import numpy as np
     import torch
@@ -92,6 +97,7 @@ def main() -> None:
 
     cfg = profile_settings(NOTEBOOK)[args.corpus]
     epochs = args.epochs or cfg["epochs"]
+    cfg["noise_group"] = args.noise_group or cfg["noise_group"]
     torch.set_num_threads(args.threads)
     lab = exec_cells(NOTEBOOK, CELLS, prelude=PRELUDE)
     docs = load_docs(cfg["corpora"])
@@ -105,7 +111,8 @@ def main() -> None:
         f"corpus {args.corpus}: {len(docs):,} reviews, {len(ids):,} training words, vocabulary "
         f"{len(vocab) - 2:,}; dim {cfg['dim']}, window {cfg['window']}, {cfg['negatives']} noise words, "
         f"t {cfg['subsample_t']:g}, {epochs} epochs; ours: {cfg['optimizer']} lr {cfg['lr']:g} batch "
-        f"{cfg['batch_size']}, {args.threads} torch threads; gensim: {args.threads} workers"
+        f"{cfg['batch_size']}, noise words shared by {cfg['noise_group']} pairs, {args.threads} torch threads; "
+        f"gensim: {args.threads} workers"
     )
     print(
         f"load average before (1, 5, 15 min): {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} "

@@ -39,10 +39,12 @@ def skipgram_pairs(ids, doc_ids, window, rng=None):
     return np.concatenate(centres).astype(np.int64), np.concatenate(contexts).astype(np.int64)
 """
 
-_LOSS_MIXES_PAIRS = """\
+_LOSS_NEAR_EQUAL_GROUPS = """\
 def sgns_loss(centre, context, noise):
     positive = F.logsigmoid((centre * context).sum(-1))
-    negative = F.logsigmoid(-(noise @ centre.T)).sum(-1).sum(-1)   # [B, k, B]: every centre against every noise
+    parts = torch.arange(len(centre)).tensor_split(len(noise))   # near-equal parts
+    group = torch.cat([torch.full((len(part),), g) for g, part in enumerate(parts)])
+    negative = F.logsigmoid(-(noise[group] * centre.unsqueeze(1)).sum(-1)).sum(-1)
     return -(positive + negative)
 """
 
@@ -69,6 +71,32 @@ def epoch_batches(ids, doc_ids, keep_prob, window, batch_size, rng, device="cpu"
     return list(zip(centres.split(batch_size), contexts.split(batch_size)))
 """
 
+_TRAIN_GROUPS_ROUNDED_DOWN = """\
+def train_sgns(model, ids, doc_ids, keep_prob, noise, hp, *, max_pairs=None, seed=0, device="cpu"):
+    rng, generator = np.random.default_rng(seed), torch.Generator(device=device).manual_seed(seed)
+    model, noise = model.to(device), noise.to(device)
+    opt = make_optimizer(model, hp.optimizer, hp.lr)
+    total = max_pairs or int(hp.epochs * keep_prob[ids].sum() * (hp.window + 1))  # for the decay
+    rows, seen, start = [], 0, time.perf_counter()
+    for epoch in range(1, hp.epochs + 1):
+        for c, x in epoch_batches(ids, doc_ids, keep_prob, hp.window, hp.batch_size, rng, device):
+            groups = max(1, len(c) // hp.noise_group)  # rounds down
+            neg = sample_negatives(noise, (groups, hp.negatives), generator=generator)
+            losses = model(c, x, neg)
+            if hp.optimizer == "sgd":
+                opt.param_groups[0]["lr"] = hp.lr * max(1e-4, 1 - seen / total)
+            opt.zero_grad()
+            (losses.sum() if hp.optimizer == "sgd" else losses.mean()).backward()
+            opt.step()
+            seen += len(c)
+            rows.append((epoch, seen, losses.mean().item(), time.perf_counter() - start))
+            if max_pairs and seen >= max_pairs:
+                break
+        if max_pairs and seen >= max_pairs:
+            break
+    return pd.DataFrame(rows, columns=["epoch", "pairs", "loss", "seconds"])
+"""
+
 CASES = [
     dict(
         solution="noise_distribution",
@@ -92,10 +120,10 @@ CASES = [
         solution="sgns_loss",
         test="sgns_loss_test",
         setup=[],
-        wrong=_LOSS_MIXES_PAIRS,
-        name="loss_mixes_pairs",
-        why="noise @ centre.T scores every noise vector against every centre of the batch: right for one pair "
-        "(the visible value), wrong for a batch",
+        wrong=_LOSS_NEAR_EQUAL_GROUPS,
+        name="loss_near_equal_groups",
+        why="tensor_split cuts the pairs into near-equal groups (10 pairs in 4: 3, 3, 2, 2) instead of "
+        "ceil-sized ones in order (3, 3, 3, 1); both give 3 + 2 for the visible 5 pairs in 2 groups",
     ),
     dict(
         solution="skipgram_model",
@@ -114,5 +142,22 @@ CASES = [
         name="batches_global_shuffle",
         why="the pairs are shuffled with np.random.permutation (numpy's global generator) instead of rng: "
         "every visible check holds, but two runs with the same seed train on different batches",
+    ),
+    dict(
+        solution="train_sgns",
+        test="train_sgns_test",
+        setup=[
+            "keep_probability",
+            "noise_distribution",
+            "skipgram_pairs",
+            "sgns_loss",
+            "skipgram_model",
+            "make_optimizer",
+            "epoch_batches",
+        ],
+        wrong=_TRAIN_GROUPS_ROUNDED_DOWN,
+        name="train_groups_rounded_down",
+        why="len(c) // noise_group blocks of noise words: right for the full batches of 256 (the visible first "
+        "draw), too few for an epoch's short last batch, whose last pairs then share a larger group",
     ),
 ]
