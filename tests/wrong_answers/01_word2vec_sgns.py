@@ -1,5 +1,9 @@
 """Lab 01: wrong answers that pass the visible checks and fail the hidden ones (see tests/test_hidden_tests.py)."""
 
+from pathlib import Path
+
+from labs_utils.nbcode import cell_sources
+
 PRELUDE = """\
 import time
 from types import SimpleNamespace
@@ -71,31 +75,13 @@ def epoch_batches(ids, doc_ids, keep_prob, window, batch_size, rng, device="cpu"
     return list(zip(centres.split(batch_size), contexts.split(batch_size)))
 """
 
-_TRAIN_GROUPS_ROUNDED_DOWN = """\
-def train_sgns(model, ids, doc_ids, keep_prob, noise, hp, *, max_pairs=None, seed=0, device="cpu"):
-    rng, generator = np.random.default_rng(seed), torch.Generator(device=device).manual_seed(seed)
-    model, noise = model.to(device), noise.to(device)
-    opt = make_optimizer(model, hp.optimizer, hp.lr)
-    total = max_pairs or int(hp.epochs * keep_prob[ids].sum() * (hp.window + 1))  # for the decay
-    rows, seen, start = [], 0, time.perf_counter()
-    for epoch in range(1, hp.epochs + 1):
-        for c, x in epoch_batches(ids, doc_ids, keep_prob, hp.window, hp.batch_size, rng, device):
-            groups = max(1, len(c) // hp.noise_group)  # rounds down
-            neg = sample_negatives(noise, (groups, hp.negatives), generator=generator)
-            losses = model(c, x, neg)
-            if hp.optimizer == "sgd":
-                opt.param_groups[0]["lr"] = hp.lr * max(1e-4, 1 - seen / total)
-            opt.zero_grad()
-            (losses.sum() if hp.optimizer == "sgd" else losses.mean()).backward()
-            opt.step()
-            seen += len(c)
-            rows.append((epoch, seen, losses.mean().item(), time.perf_counter() - start))
-            if max_pairs and seen >= max_pairs:
-                break
-        if max_pairs and seen >= max_pairs:
-            break
-    return pd.DataFrame(rows, columns=["epoch", "pairs", "loss", "seconds"])
-"""
+# the notebook's own train_sgns with one line changed, so the copy cannot drift from the solution
+_CEIL_GROUPS = "groups = -(-len(c) // hp.noise_group)"
+_TRAIN_SOLUTION = cell_sources(
+    Path(__file__).resolve().parents[2] / "notebooks" / "01_word2vec_sgns.ipynb", ["train_sgns"]
+)[0]
+assert _TRAIN_SOLUTION.count(_CEIL_GROUPS) == 1, f"train_sgns no longer computes {_CEIL_GROUPS!r}: update this case"
+_TRAIN_GROUPS_ROUNDED_DOWN = _TRAIN_SOLUTION.replace(_CEIL_GROUPS, "groups = max(1, len(c) // hp.noise_group)")
 
 CASES = [
     dict(
