@@ -544,12 +544,33 @@ def _open(path: Path, src: Source):
     return open(path, "rb")
 
 
+_last_parsed: dict[tuple, pd.DataFrame] = {}  # the last table read, kept: a lab loads train, validation, test in turn
+
+
 def _parse(ds: Dataset, path: Path, src: Source) -> pd.DataFrame:
+    """The parsed table of a source file (a copy: callers may change it), from memory, the parquet cache or the file.
+
+    The table kept in memory is the one read from the cache file as it is now (same path, size and
+    modification time); a cache file rewritten or removed since is read or parsed again.
+    """
     cached = (
         cache_dir()
         / "parsed"
         / f"{ds.name}-{src.sha256[:16]}-{(src.member or '').replace('/', '_')}-v{PARSER_VERSION}.parquet"
     )
+
+    def key() -> tuple:
+        stat = cached.stat() if cached.exists() else None
+        return (cached, stat and stat.st_size, stat and stat.st_mtime_ns)
+
+    if key() not in _last_parsed:
+        frame = _read_or_parse(ds, path, src, cached)
+        _last_parsed.clear()  # one table at most (IMDB's is about 100 MB)
+        _last_parsed[key()] = frame  # the key of the file just read or written
+    return _last_parsed[key()].copy()
+
+
+def _read_or_parse(ds: Dataset, path: Path, src: Source, cached: Path) -> pd.DataFrame:
     if cached.exists():
         try:
             return pd.read_parquet(cached)
@@ -606,15 +627,19 @@ def _add_labels(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _holdout(ds: Dataset, frame: pd.DataFrame, split: str) -> pd.DataFrame:
+def _holdout(ds: Dataset, frame: pd.DataFrame, split: str, source_sha: str = "") -> pd.DataFrame:
     """Deterministic stratified held-out parts of ``frame`` (validation, test) and the rest.
 
     With ``holdout["group"]`` (IMDB: ``film``), rows that share the group's value stay on one
-    side: a validation review of a film seen in training would flatter every model.
+    side: a validation review of a film seen in training would flatter every model. That split
+    takes seconds (scikit-learn's grouped stratification loops over the groups), so with the
+    source's ``source_sha`` its held-out rows are cached beside the parsed table.
     """
     parts = {k: v for k, v in ds.holdout.items() if k in ("validation", "test")}
     if "group" in ds.holdout:
-        return frame.loc[sorted(_grouped_holdout(frame, ds.holdout["group"], parts)[split])]
+        held = _cached_grouped_holdout(ds, frame, parts, source_sha)
+        rest = frame.index.difference(held)
+        return frame.loc[sorted(held if split != "train" else rest)]
     index, strata = frame.index.to_numpy(), frame["label"].to_numpy()
     assigned = {}
     remaining, remaining_strata = index, strata
@@ -625,6 +650,39 @@ def _holdout(ds: Dataset, frame: pd.DataFrame, split: str) -> pd.DataFrame:
         assigned[part] = taken
     assigned["train"] = remaining
     return frame.loc[sorted(assigned[split])]
+
+
+def _cached_grouped_holdout(ds: Dataset, frame: pd.DataFrame, parts: dict, source_sha: str) -> pd.Index:
+    """The held-out rows of ``_grouped_holdout``, read from (or written to) a small cache file.
+
+    The key names everything the split depends on: the source file, the parser, the split seed,
+    the parts and the group column; the file also records the frame's length and the number of
+    held-out rows, and a cache that does not match them (or cannot be read) is computed again.
+    """
+    import numpy as np
+
+    def compute() -> pd.Index:  # the one held-out part (``_grouped_holdout`` refuses more)
+        assigned = _grouped_holdout(frame, ds.holdout["group"], parts)
+        return pd.Index(assigned[next(iter(parts))])
+
+    if not source_sha:
+        return compute()
+    spec = "_".join(f"{k}{v}" for k, v in sorted(parts.items()))
+    name = f"{ds.name}-{source_sha[:16]}-holdout-{ds.holdout['group']}-{spec}-seed{SPLIT_SEED}-v{PARSER_VERSION}.npy"
+    cached = cache_dir() / "parsed" / name
+    try:
+        stored = np.load(cached)  # [rows of the frame, rows held out, their positions ...]
+        held = stored[2:]
+        if stored[0] == len(frame) and stored[1] == len(held) and ((held >= 0) & (held < len(frame))).all():
+            return frame.index[held]
+    except (OSError, ValueError, IndexError):
+        pass  # absent, truncated or unreadable: compute it again
+    held = compute()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(".tmp.npy")
+    np.save(tmp, np.concatenate([[len(frame), len(held)], frame.index.get_indexer(held)]).astype(np.int64))
+    os.replace(tmp, cached)
+    return held
 
 
 def _grouped_holdout(frame: pd.DataFrame, column: str, parts: dict) -> dict:
@@ -652,7 +710,7 @@ def load(name: str, split: str = "train") -> pd.DataFrame:
         frame = frame[frame["split"] == canonical].drop(columns="split")
     frame = _add_labels(ds, frame.reset_index(drop=True))
     if _is_derived(ds, split):
-        frame = _holdout(ds, frame, split)
+        frame = _holdout(ds, frame, split, source_sha=src.sha256)
     return frame.reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -293,6 +294,47 @@ def test_imdb_validation_shares_no_film_with_train(synthetic_imdb):
     for p in synthetic_imdb.parsed_files():  # deterministic: parse again from scratch
         p.unlink()
     pd.testing.assert_frame_equal(val, datasets.load("imdb", "validation"))
+
+
+def test_grouped_holdout_is_cached_and_a_stale_cache_is_recomputed(synthetic_imdb, monkeypatch):
+    train, val = datasets.load("imdb", "train"), datasets.load("imdb", "validation")
+    (held_file,) = (synthetic_imdb.cache / "parsed").glob("imdb-*-holdout-*.npy")
+    real_split, calls = datasets._grouped_holdout, []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real_split(*args, **kwargs)
+
+    monkeypatch.setattr(datasets, "_grouped_holdout", counting)
+    pd.testing.assert_frame_equal(val, datasets.load("imdb", "validation"))
+    pd.testing.assert_frame_equal(train, datasets.load("imdb", "train"))
+    assert calls == []  # both sides of the split came from the cache file
+    stored = np.load(held_file)  # [rows of the frame, rows held out, their positions ...]
+    assert stored[0] == len(train) + len(val) and stored[1] == len(val) == len(stored) - 2
+    out_of_range = np.concatenate([stored[:-1], [stored[0]]])
+    for stale in (np.concatenate([[stored[0] + 1], stored[1:]]), out_of_range, stored[:4]):
+        np.save(held_file, stale)  # another frame's length, a row that is not there, a cut list
+        pd.testing.assert_frame_equal(val, datasets.load("imdb", "validation"))
+    held_file.write_bytes(b"not numpy")
+    pd.testing.assert_frame_equal(train, datasets.load("imdb", "train"))
+    assert len(calls) == 3 + 1  # a stale or unreadable cache is computed again, never trusted
+
+
+def test_a_table_is_read_once_for_its_splits_and_each_load_is_a_copy(synthetic_imdb, monkeypatch):
+    datasets.load("imdb", "test")  # parses the archive and writes the parquet cache
+    reads, real_read = [], pd.read_parquet
+    monkeypatch.setattr(pd, "read_parquet", lambda *a, **k: reads.append(a) or real_read(*a, **k))
+    datasets._last_parsed.clear()  # as in a new process
+    first = datasets.load("imdb", "test")
+    first["text"] = "changed by the caller"
+    second, train = datasets.load("imdb", "test"), datasets.load("imdb", "train")
+    assert len(reads) == 1  # read once, then kept in memory for the other splits
+    assert (second["text"] != "changed by the caller").all() and len(train) > 0
+    (table,) = synthetic_imdb.parsed_files()
+    table.write_bytes(table.read_bytes())  # the cache file rewritten: read it again
+    os.utime(table, ns=(1, 1))
+    pd.testing.assert_frame_equal(second, datasets.load("imdb", "test"))
+    assert len(reads) == 2
 
 
 def test_grouped_holdout_treats_reviews_without_a_film_as_their_own_group():

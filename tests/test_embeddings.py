@@ -206,6 +206,74 @@ def test_evaluate_analogies_counts_questions_and_sections(isolated):
     assert embeddings.evaluate_analogies(keyed_vectors(words, vectors), restrict_vocab=4)["questions_used"] == 1
 
 
+def _gensim_analogies(kv, path, limit):
+    """Correct and asked counts (total, semantic, syntactic) by gensim's own evaluate_word_analogies."""
+    _, sections = kv.evaluate_word_analogies(str(path), restrict_vocab=limit, case_insensitive=True)
+    parts = [s for s in sections if s["section"] != "Total accuracy"]
+
+    def tally(chosen):
+        right = sum(len(s["correct"]) for s in chosen)
+        return right, right + sum(len(s["incorrect"]) for s in chosen)
+
+    gram = [s for s in parts if s["section"].startswith("gram")]
+    return tally(parts), tally([s for s in parts if s not in gram]), tally(gram)
+
+
+@pytest.mark.parametrize("limit", [None, 45])
+def test_evaluate_analogies_gives_gensims_answers_with_case_variants(isolated, tmp_path, limit):
+    rng = np.random.default_rng(0)
+    base = [f"w{i}" for i in range(50)]
+    # "W3" after "w3": gensim keeps the first spelling and never answers with another spelling of a question word
+    words = base[:10] + ["W3", "w0".upper(), "W7"] + base[10:]
+    lines = [": capital-world"]
+    for i in range(300):
+        if i == 150:
+            lines.append(": gram1-adjective-to-adverb")
+        lines.append(" ".join(rng.choice(base + ["unknown"], size=4, replace=False)))
+    data = ("\n".join(lines) + "\n").encode()
+    _stage_eval_sets(isolated, b"Word 1,Word 2,Human (mean)\r\na,b,1\r\n", data)
+    (tmp_path / "q.txt").write_bytes(data)
+    vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
+    vectors[:, 0] += 1.5  # a shared direction, as in trained vectors: the question words are often nearest
+    for variant in ("W3", "W0", "W7"):  # another spelling sits next to its word: the nearest when it is asked
+        vectors[words.index(variant)] = vectors[words.index(variant.lower())] + 0.01
+    kv = keyed_vectors(words, vectors)
+    ours = embeddings.evaluate_analogies(kv, restrict_vocab=limit)
+    (right, asked), (sem_right, sem_asked), (syn_right, syn_asked) = _gensim_analogies(
+        kv, tmp_path / "q.txt", limit or len(kv)
+    )
+    assert ours["questions_used"] == asked and asked > 100
+    assert 0 < right < asked  # neither all right nor all wrong: the comparison can fail
+    assert ours["accuracy"] == pytest.approx(right / asked)
+    assert ours["semantic"] == pytest.approx(sem_right / sem_asked)
+    assert ours["syntactic"] == pytest.approx(syn_right / syn_asked)
+
+
+def test_evaluate_analogies_never_answers_with_another_spelling_of_a_question_word(isolated, tmp_path):
+    data = b": family\nman woman king queen\n"
+    _stage_eval_sets(isolated, b"Word 1,Word 2,Human (mean)\r\na,b,1\r\n", data)
+    (tmp_path / "q.txt").write_bytes(data)
+    angles = {"man": 0, "woman": 90, "king": 45, "queen": 140, "WOMAN": 92}  # degrees
+    vectors = np.array([[np.cos(np.radians(a)), np.sin(np.radians(a))] for a in angles.values()])
+    kv = keyed_vectors(list(angles), vectors.astype(np.float32))
+    # woman + king - man points at 99.7 degrees: "WOMAN" (92) is nearest but is the asked word "woman"
+    # spelled otherwise; the answer is the next one, queen (140)
+    assert embeddings.evaluate_analogies(kv)["accuracy"] == 1.0
+    (right, asked), _, _ = _gensim_analogies(kv, tmp_path / "q.txt", len(kv))
+    assert (right, asked) == (1, 1)
+
+
+def test_evaluate_analogies_matches_gensim_on_glove():
+    glove = embeddings.load_glove()
+    top = embeddings.keyed_vectors(glove.index_to_key[:5000], glove.vectors[:5000])
+    path, _ = embeddings.datasets.resolve("google_analogies", "all")
+    (right, asked), (sem_right, sem_asked), _ = _gensim_analogies(top, path, 5000)
+    ours = embeddings.evaluate_analogies(top)
+    assert ours["questions_used"] == asked > 1000
+    assert ours["accuracy"] == pytest.approx(right / asked)  # the same answers, question by question in total
+    assert ours["semantic"] == pytest.approx(sem_right / sem_asked)
+
+
 def test_stable_hash_is_fixed_and_spreads():
     assert embeddings.stable_hash("guitar") == 1111147277  # crc32, the same in every process
     assert embeddings.stable_hash("guitar") != embeddings.stable_hash("guitars")
