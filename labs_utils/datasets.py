@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
@@ -627,13 +628,13 @@ def _add_labels(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _holdout(ds: Dataset, frame: pd.DataFrame, split: str, source_sha: str = "") -> pd.DataFrame:
+def _holdout(ds: Dataset, frame: pd.DataFrame, split: str, source_sha: str) -> pd.DataFrame:
     """Deterministic stratified held-out parts of ``frame`` (validation, test) and the rest.
 
     With ``holdout["group"]`` (IMDB: ``film``), rows that share the group's value stay on one
     side: a validation review of a film seen in training would flatter every model. That split
-    takes seconds (scikit-learn's grouped stratification loops over the groups), so with the
-    source's ``source_sha`` its held-out rows are cached beside the parsed table.
+    takes seconds (scikit-learn's grouped stratification loops over the groups), so its held-out
+    rows are cached beside the parsed table, keyed by the source file's ``source_sha``.
     """
     parts = {k: v for k, v in ds.holdout.items() if k in ("validation", "test")}
     if "group" in ds.holdout:
@@ -659,14 +660,6 @@ def _cached_grouped_holdout(ds: Dataset, frame: pd.DataFrame, parts: dict, sourc
     the parts and the group column; the file also records the frame's length and the number of
     held-out rows, and a cache that does not match them (or cannot be read) is computed again.
     """
-    import numpy as np
-
-    def compute() -> pd.Index:  # the one held-out part (``_grouped_holdout`` refuses more)
-        assigned = _grouped_holdout(frame, ds.holdout["group"], parts)
-        return pd.Index(assigned[next(iter(parts))])
-
-    if not source_sha:
-        return compute()
     spec = "_".join(f"{k}{v}" for k, v in sorted(parts.items()))
     name = f"{ds.name}-{source_sha[:16]}-holdout-{ds.holdout['group']}-{spec}-seed{SPLIT_SEED}-v{PARSER_VERSION}.npy"
     cached = cache_dir() / "parsed" / name
@@ -677,7 +670,7 @@ def _cached_grouped_holdout(ds: Dataset, frame: pd.DataFrame, parts: dict, sourc
             return frame.index[held]
     except (OSError, ValueError, IndexError):
         pass  # absent, truncated or unreadable: compute it again
-    held = compute()
+    held = pd.Index(_grouped_holdout(frame, ds.holdout["group"], parts)[next(iter(parts))])  # its one part
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp.npy")
     np.save(tmp, np.concatenate([[len(frame), len(held)], frame.index.get_indexer(held)]).astype(np.int64))
